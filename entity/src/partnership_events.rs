@@ -1,0 +1,17 @@
+//! `partnership_events`: An event in the life of a partnership.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "partnership_events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub partnership_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub event_id: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

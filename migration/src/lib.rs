@@ -1,0 +1,15 @@
+//! Schema migrations for Kizuna. Every migration runs on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20251001_000001_create_schema;
+
+/// Applies Kizuna's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20251001_000001_create_schema::Migration)]
+    }
+}
