@@ -4,6 +4,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20251001_000001_create_schema;
 
+/// Every table the migrations create, parents before children.
+pub use m20251001_000001_create_schema::TABLES;
+
 /// Applies Kizuna's migrations in order.
 pub struct Migrator;
 

@@ -7,7 +7,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 /// Tables in creation order: every foreign key points to a table created before it.
-const TABLES: &[&str] = &[
+pub const TABLES: &[&str] = &[
     "directions",
     "sectors",
     "sources",
