@@ -1,0 +1,240 @@
+//! DataLoaders: every nested field goes through one, so a request costs a number of statements
+//! that depends on the shape of the query, not on how many rows it returns.
+//!
+//! Loaders live in the schema (not per request) and do not cache: they only batch the loads
+//! that the executor issues together, so a write is visible to the next read.
+
+use crate::db::lookup;
+use crate::db::page::{InitiativeFilter, Page, PageArgs, Rel, load_by_ids, load_pages};
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, FromQueryResult};
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::error::{AppError, Result};
+use crate::graphql::relay::page_args;
+
+/// Key of a page load: which relation, under which parent, which page, which filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub rel: Rel,
+    pub parent: i32,
+    pub args: PageArgs,
+    pub filter: InitiativeFilter,
+}
+
+/// Loads pages of entity `E` for many parents at once: one statement per distinct
+/// (relation, page arguments, filter) in the batch.
+pub struct PageLoader<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E> PageLoader<E> {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<E> Loader<PageKey> for PageLoader<E>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    type Value = Arc<Page<E::Model>>;
+    type Error = DbErr;
+
+    async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, DbErr> {
+        let mut groups: HashMap<(Rel, PageArgs, InitiativeFilter), Vec<i32>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.rel, key.args, key.filter))
+                .or_default()
+                .push(key.parent);
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for ((rel, args, filter), parents) in groups {
+            let pages = load_pages::<E::Model>(&self.db, rel, &parents, args, &filter).await?;
+            for (parent, page) in pages {
+                out.insert(
+                    PageKey {
+                        rel,
+                        parent,
+                        args,
+                        filter,
+                    },
+                    Arc::new(page),
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Loads rows of entity `E` by primary key (to-one relations).
+pub struct ByIdLoader<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E> ByIdLoader<E> {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<E> Loader<i32> for ByIdLoader<E>
+where
+    E: EntityTrait + Default,
+    E::Model: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    type Value = E::Model;
+    type Error = DbErr;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, E::Model>, DbErr> {
+        let table = E::default().table_name();
+        Ok(load_by_ids::<E::Model>(&self.db, table, keys)
+            .await?
+            .into_iter()
+            .collect())
+    }
+}
+
+/// Key of an attendance lookup: a prefecture (or state) and an event slug.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AttendanceKey {
+    pub party_column: &'static str,
+    pub party: i32,
+    pub event_slug: String,
+}
+
+/// Loads recorded attendance of prefectures or states at events.
+pub struct AttendanceLoader {
+    db: DatabaseConnection,
+}
+
+impl AttendanceLoader {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+impl Loader<AttendanceKey> for AttendanceLoader {
+    type Value = String;
+    type Error = DbErr;
+
+    async fn load(&self, keys: &[AttendanceKey]) -> Result<HashMap<AttendanceKey, String>, DbErr> {
+        let mut out = HashMap::new();
+        for column in ["prefecture_id", "indian_state_id"] {
+            let mine: Vec<&AttendanceKey> =
+                keys.iter().filter(|k| k.party_column == column).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let mut parties: Vec<i32> = mine.iter().map(|k| k.party).collect();
+            parties.sort_unstable();
+            parties.dedup();
+            let mut slugs: Vec<String> = mine.iter().map(|k| k.event_slug.clone()).collect();
+            slugs.sort_unstable();
+            slugs.dedup();
+            for (party, event_slug, attendance) in
+                lookup::attendance(&self.db, column, &parties, &slugs).await?
+            {
+                out.insert(
+                    AttendanceKey {
+                        party_column: column,
+                        party,
+                        event_slug,
+                    },
+                    attendance,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Registers one loader of each kind for each entity on the schema builder.
+pub fn register<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+    db: &DatabaseConnection,
+    delay: std::time::Duration,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
+    macro_rules! loaders {
+        ($builder:expr, $($entity:path),+ $(,)?) => {{
+            let mut b = $builder;
+            $(
+                b = b
+                    .data(DataLoader::new(PageLoader::<$entity>::new(db.clone()), tokio::spawn).delay(delay))
+                    .data(DataLoader::new(ByIdLoader::<$entity>::new(db.clone()), tokio::spawn).delay(delay));
+            )+
+            b
+        }};
+    }
+    let builder = loaders!(
+        builder,
+        entity::directions::Entity,
+        entity::initiatives::Entity,
+        entity::initiative_figures::Entity,
+        entity::initiative_events::Entity,
+        entity::sectors::Entity,
+        entity::prefectures::Entity,
+        entity::governor_mentions::Entity,
+        entity::indian_states::Entity,
+        entity::partnerships::Entity,
+        entity::partnership_renewals::Entity,
+        entity::investment_targets::Entity,
+        entity::events::Entity,
+        entity::event_participants::Entity,
+        entity::sources::Entity,
+    );
+    builder.data(DataLoader::new(AttendanceLoader::new(db.clone()), tokio::spawn).delay(delay))
+}
+
+/// Loads one page of `rel` under `parent` through the batching loader.
+pub async fn load_page<E>(
+    ctx: &Context<'_>,
+    rel: Rel,
+    parent: i32,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: InitiativeFilter,
+) -> Result<Arc<Page<E::Model>>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    let args = page_args(ctx, first, after)?;
+    let loader = ctx
+        .data::<DataLoader<PageLoader<E>>>()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e.message)))?;
+    let page = loader
+        .load_one(PageKey {
+            rel,
+            parent,
+            args,
+            filter,
+        })
+        .await?;
+    Ok(page.unwrap_or_default())
+}
+
+/// Loads one row of `E` by primary key through the batching loader.
+pub async fn load_by_id<E>(ctx: &Context<'_>, id: i32) -> Result<Option<E::Model>>
+where
+    E: EntityTrait + Default,
+    E::Model: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    let loader = ctx
+        .data::<DataLoader<ByIdLoader<E>>>()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e.message)))?;
+    Ok(loader.load_one(id).await?)
+}
