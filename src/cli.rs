@@ -1,0 +1,82 @@
+//! The subcommands: each turns configuration into calls into the library.
+
+use crate::config::{Cli, Command, LogFormat, ServeConfig};
+use crate::dataset;
+use crate::metrics::Metrics;
+use crate::startup::{prepare_database, redact, run_server, shutdown_signal};
+use crate::state::AppState;
+use anyhow::Context as _;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+/// Sets up logging: `RUST_LOG` filter (default `info`), text or JSON lines on standard error.
+pub fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Runs the command the user asked for.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(config) => serve(&cli.database_url, cli.db_max_connections, config).await,
+        Command::Migrate => {
+            let db = crate::db::connect(&cli.database_url, 1, Arc::default()).await?;
+            crate::db::migrate(&db)
+                .await
+                .context("applying migrations")?;
+            tracing::info!(database = %redact(&cli.database_url), "migrations applied");
+            Ok(())
+        }
+        Command::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            // Validate the whole file before touching the database.
+            let data = dataset::parse(&text)
+                .with_context(|| format!("{} is not a valid dataset", file.display()))?;
+            let db = crate::db::connect(&cli.database_url, 2, Arc::default()).await?;
+            crate::db::migrate(&db)
+                .await
+                .context("applying migrations")?;
+            let report = dataset::import(&db, &data)
+                .await
+                .context("importing the dataset")?;
+            tracing::info!(file = %file.display(), "imported: {report}");
+            println!("{report}");
+            Ok(())
+        }
+        Command::ExportSchema => {
+            print!("{}", crate::graphql::schema_sdl());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(
+    database_url: &str,
+    max_connections: u32,
+    config: ServeConfig,
+) -> anyhow::Result<()> {
+    let metrics = Arc::new(Metrics::default());
+    let (db, loaded) = prepare_database(database_url, max_connections, metrics.clone()).await?;
+    match loaded {
+        Some(report) => tracing::info!("empty database: loaded the shipped dataset: {report}"),
+        None => tracing::info!("database already holds data; shipped dataset not loaded"),
+    }
+    let state = AppState::new(db, metrics, config.limits);
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("binding {}", config.bind))?;
+    let address = listener.local_addr()?;
+    tracing::info!(database = %redact(database_url), "GraphiQL at http://{address}/ , GraphQL at http://{address}/graphql");
+    run_server(listener, state, shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    tracing::info!("stopped");
+    Ok(())
+}

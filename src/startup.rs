@@ -1,0 +1,105 @@
+//! Start-up: open and prepare the database, and run the HTTP server until a shutdown signal.
+
+use crate::dataset;
+use crate::metrics::Metrics;
+use crate::state::AppState;
+use anyhow::Context as _;
+use sea_orm::DatabaseConnection;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Connects, migrates, and loads the shipped dataset when the database is empty. Returns what was
+/// loaded, if anything.
+pub async fn prepare_database(
+    url: &str,
+    max_connections: u32,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<(DatabaseConnection, Option<dataset::ImportReport>)> {
+    let db = crate::db::connect(url, max_connections, metrics)
+        .await
+        .with_context(|| format!("connecting to the database at {}", redact(url)))?;
+    crate::db::migrate(&db)
+        .await
+        .context("applying migrations")?;
+    if !crate::db::is_empty(&db)
+        .await
+        .context("checking whether the database is empty")?
+    {
+        return Ok((db, None));
+    }
+    let data = dataset::parse(dataset::SHIPPED_DATASET).context("parsing the shipped dataset")?;
+    let report = dataset::import(&db, &data)
+        .await
+        .context("loading the shipped dataset")?;
+    Ok((db, Some(report)))
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn run_server(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, crate::http::app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; draining in-flight requests");
+}
+
+/// The URL without a password, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact("postgres://kz:secret@db:5432/kz"),
+            "postgres://kz:***@db:5432/kz"
+        );
+        assert_eq!(
+            redact("sqlite://kizuna.db?mode=rwc"),
+            "sqlite://kizuna.db?mode=rwc"
+        );
+    }
+}
