@@ -1,0 +1,12 @@
+//! API tests: one integration binary. Every database test runs on SQLite, and on PostgreSQL when
+//! `KIZUNA_TEST_DATABASE_URL` is set, each in its own freshly created database.
+
+mod helpers;
+
+mod errors;
+mod http;
+mod import;
+mod nplus1;
+mod pagination;
+mod queries;
+mod schema;
