@@ -1,6 +1,7 @@
 //! The subcommands: each turns configuration into calls into the library.
 
-use crate::config::{Cli, Command, LogFormat, ServeConfig};
+use crate::auth;
+use crate::config::{Cli, Command, LogFormat, ServeConfig, TokenAction};
 use crate::dataset;
 use crate::metrics::Metrics;
 use crate::startup::{prepare_database, redact, run_server, shutdown_signal};
@@ -54,7 +55,82 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::graphql::schema_sdl());
             Ok(())
         }
+        Command::Token { action } => token(&cli.database_url, action).await,
     }
+}
+
+/// `kizuna token …`: manages API tokens directly in the database, so the first admin token can be
+/// made before any server runs.
+async fn token(database_url: &str, action: TokenAction) -> anyhow::Result<()> {
+    let db = crate::db::connect(database_url, 1, Arc::default()).await?;
+    crate::db::migrate(&db)
+        .await
+        .context("applying migrations")?;
+    match action {
+        TokenAction::Create { role, name } => {
+            let token = auth::create_token(&db, &name, role.into()).await?;
+            // The token alone on stdout, so scripts can capture it; the note goes to stderr.
+            println!("{token}");
+            eprintln!(
+                "created token `{name}` with role {}; store it now, it will not be shown again",
+                crate::domain::Role::from(role)
+            );
+        }
+        TokenAction::List => {
+            let tokens = auth::list_tokens(&db).await.context("listing tokens")?;
+            print!("{}", token_table(&tokens));
+            if tokens.is_empty() {
+                eprintln!("no tokens yet; create one with `kizuna token create`");
+            }
+        }
+        TokenAction::Revoke { name } => {
+            auth::revoke_token(&db, &name).await?;
+            eprintln!("revoked token `{name}`");
+        }
+    }
+    Ok(())
+}
+
+/// The `token list` table: name, role, created, and revocation time or `active`.
+fn token_table(tokens: &[auth::TokenInfo]) -> String {
+    const TIME: &str = "%Y-%m-%d %H:%M:%SZ";
+    let rows: Vec<[String; 4]> = tokens
+        .iter()
+        .map(|t| {
+            [
+                t.name.clone(),
+                t.role.to_string(),
+                t.created_at.format(TIME).to_string(),
+                t.revoked_at.map_or_else(
+                    || "active".to_owned(),
+                    |at| format!("revoked {}", at.format(TIME)),
+                ),
+            ]
+        })
+        .collect();
+    let header = ["NAME", "ROLE", "CREATED", "STATUS"].map(str::to_owned);
+    let mut widths = header.clone().map(|h| h.len());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.len());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let line = format!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 async fn serve(

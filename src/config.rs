@@ -9,8 +9,13 @@
 //! | `--batch-delay-ms` | `KIZUNA_BATCH_DELAY_MS` | 1 | DataLoader batching window |
 //! | `--db-max-connections` | `KIZUNA_DB_MAX_CONNECTIONS` | 10 | database pool size |
 //! | `--log-format` | `KIZUNA_LOG_FORMAT` | `text` | `text` or `json` logs |
+//! | `--require-token-for-reads` | `KIZUNA_REQUIRE_TOKEN_FOR_READS` | `false` | queries need a token too (`serve`) |
 //! | (none) | `RUST_LOG` | `info` | log filter |
+//!
+//! Subcommands: `serve`, `migrate`, `import FILE`, `export-schema`, and
+//! `token create --role viewer|editor|admin --name NAME`, `token list`, `token revoke NAME`.
 
+use crate::domain::Role;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -57,6 +62,50 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
+    /// Manage API tokens (migrates the database first).
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+/// What to do with API tokens.
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once on standard output; only its hash is stored.
+    Create {
+        /// What the token may do: viewer reads, editor and admin also write.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// A unique label for the token's holder: 1 to 64 characters of A-Z, a-z, 0-9, `.`, `_`, `-`.
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens: name, role, creation time, and whether revoked (never the token).
+    List,
+    /// Revoke a token by name; requests bearing it are refused from then on.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+/// A token role on the command line. Kept apart from [`Role`] so the domain stays free of clap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Viewer,
+    Editor,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Viewer => Role::Viewer,
+            RoleArg::Editor => Role::Editor,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
 }
 
 /// Log output format.
@@ -72,6 +121,17 @@ pub struct ServeConfig {
     /// Address to listen on.
     #[arg(long, env = "KIZUNA_BIND", default_value = "127.0.0.1:8000")]
     pub bind: SocketAddr,
+
+    /// Require a bearer token for queries as well as mutations (by default reads are public).
+    /// The environment variable takes `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+    // Any other word is an error rather than "on" or "off": a typo must not silently open or
+    // close the API.
+    #[arg(
+        long,
+        env = "KIZUNA_REQUIRE_TOKEN_FOR_READS",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub require_token_for_reads: bool,
 
     #[command(flatten)]
     pub limits: Limits,
@@ -101,5 +161,46 @@ impl Default for Limits {
             max_page_size: 100,
             batch_delay_ms: 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_commands_parse_and_reject_unknown_roles() {
+        let cli = Cli::try_parse_from([
+            "kizuna", "token", "create", "--role", "editor", "--name", "ci",
+        ])
+        .expect("valid command");
+        match cli.command {
+            Command::Token {
+                action: TokenAction::Create { role, name },
+            } => {
+                assert_eq!(Role::from(role), Role::Editor);
+                assert_eq!(name, "ci");
+            }
+            other => panic!("unexpected command {other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from([
+                "kizuna", "token", "create", "--role", "root", "--name", "ci"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn reads_are_public_unless_the_flag_is_given() {
+        let serve = |args: &[&str]| match Cli::try_parse_from(args).expect("valid").command {
+            Command::Serve(config) => config.require_token_for_reads,
+            other => panic!("unexpected command {other:?}"),
+        };
+        // The environment variable could override either case; these tests run without it.
+        if std::env::var_os("KIZUNA_REQUIRE_TOKEN_FOR_READS").is_none() {
+            assert!(!serve(&["kizuna", "serve"]));
+        }
+        assert!(serve(&["kizuna", "serve", "--require-token-for-reads"]));
     }
 }

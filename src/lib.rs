@@ -3,17 +3,19 @@
 //! # Layout
 //! Dependencies point one way: `http -> graphql -> db -> entity`.
 //! - [`config`]: flags and environment, read once in `main`.
-//! - [`cli`]: the subcommands (`serve`, `migrate`, `import`, `export-schema`).
+//! - [`cli`]: the subcommands (`serve`, `migrate`, `import`, `export-schema`, `token`).
 //! - [`startup`]: prepare the database, run the server, shutdown signals.
 //! - [`state`]: [`state::AppState`], the shared runtime objects handed to every layer.
 //! - [`http`]: the axum router; handlers only adapt HTTP to the schema.
 //! - [`graphql`]: schema, object types, loaders and Relay plumbing; no axum.
 //! - [`db`]: connecting, migrating, set-based page queries; no async-graphql.
+//! - [`auth`]: API tokens: generate, hash, store, revoke, authenticate; no HTTP.
 //! - [`dataset`]: parse, validate and idempotently upsert the curated dataset.
 //! - [`domain`]: enumerated words and partial dates shared by all layers.
 //! - [`error`]: the request-path error and its codes.
 //! - [`metrics`]: Prometheus metrics of one app.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod dataset;

@@ -10,3 +10,4 @@ mod nplus1;
 mod pagination;
 mod queries;
 mod schema;
+mod tokens;
