@@ -158,6 +158,9 @@ text_enum!(
         ParticipantRemoved = "participant_removed",
         Milestone = "milestone",
         Cited = "cited",
+        AttendanceRecorded = "attendance_recorded",
+        PartnershipCreated = "partnership_created",
+        SourceCreated = "source_created",
     }
 );
 

@@ -5,10 +5,10 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "initiative_events")]
 pub struct Model {
-    #[sea_orm(primary_key)]
+    /// The sequence number: assigned in commit order, never reused.
+    #[sea_orm(primary_key, auto_increment = false)]
     pub id: i32,
-    pub seq: i64,
-    pub initiative_id: i32,
+    pub initiative_id: Option<i32>,
     pub kind: String,
     pub event_id: Option<i32>,
     #[sea_orm(column_type = "Json")]

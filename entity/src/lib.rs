@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod direction_sources;
 pub mod directions;
 pub mod event_initiatives;
+pub mod event_log_head;
 pub mod event_participant_sources;
 pub mod event_participants;
 pub mod event_sources;

@@ -22,6 +22,7 @@ pub const TABLES: &[&str] = &[
     "investment_targets",
     "event_participants",
     "initiative_events",
+    "event_log_head",
     "api_tokens",
     "initiative_sectors",
     "initiative_prefectures",
@@ -554,15 +555,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table("initiative_events")
-                    .col(
-                        ColumnDef::new("id")
-                            .integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
-                    .col(ColumnDef::new("seq").big_integer().not_null().unique_key())
-                    .col(ColumnDef::new("initiative_id").integer().not_null())
+                    // The id is the log's sequence number, assigned from `event_log_head`
+                    // while the writer holds that row's lock, so ids grow in commit order.
+                    .col(ColumnDef::new("id").integer().not_null().primary_key())
+                    // NULL for writes that concern no initiative (a new source or partnership).
+                    .col(ColumnDef::new("initiative_id").integer().null())
                     .col(ColumnDef::new("kind").text().not_null())
                     .col(ColumnDef::new("event_id").integer().null())
                     .col(ColumnDef::new("payload").json().not_null())
@@ -604,6 +601,28 @@ impl MigrationTrait for Migration {
                     .name("ix_initiative_events_event_id")
                     .table("initiative_events")
                     .col("event_id")
+                    .to_owned(),
+            )
+            .await?;
+        // One row holding the last sequence number of the initiative event log. Every write
+        // transaction locks it first (an UPDATE), which serialises writers on both databases
+        // and makes sequence order equal commit order: a reader that has seen N never later
+        // finds an event below N.
+        manager
+            .create_table(
+                Table::create()
+                    .table("event_log_head")
+                    .col(ColumnDef::new("id").integer().not_null().primary_key())
+                    .col(ColumnDef::new("last_seq").integer().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .exec_stmt(
+                Query::insert()
+                    .into_table("event_log_head")
+                    .columns(["id", "last_seq"])
+                    .values_panic([1.into(), 0.into()])
                     .to_owned(),
             )
             .await?;

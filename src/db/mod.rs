@@ -1,6 +1,7 @@
 //! Database access: connecting, migrating, and the set-based queries the GraphQL loaders use.
 //! Nothing here knows about GraphQL or HTTP.
 
+pub mod log;
 pub mod lookup;
 pub mod page;
 

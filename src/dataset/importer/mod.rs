@@ -9,13 +9,13 @@ mod upsert;
 use super::error::ImportError;
 use super::model::Dataset;
 use super::report::ImportReport;
+use crate::db::log::{self, NewEntry};
 use crate::domain::InitiativeEventKind;
 use chrono::{DateTime, Utc};
 use entity::*;
 use rows::ParticipantKey;
-use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QuerySelect, TransactionTrait};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use serde_json::json;
 use upsert::{Outcome, Upserted, upsert};
 
@@ -42,14 +42,15 @@ pub(super) async fn run(
     db: &DatabaseConnection,
     dataset: &Dataset,
 ) -> Result<ImportReport, ImportError> {
-    let txn = db.begin().await?;
+    // Hold the log lock from the start: the import appends to the initiative event log.
+    let txn = log::begin_write(db).await?;
     // Dropping the transaction on an early return rolls it back.
     let report = write(&txn, dataset).await?;
     txn.commit().await?;
     Ok(report)
 }
 
-async fn write<C: ConnectionTrait>(db: &C, dataset: &Dataset) -> Result<ImportReport, ImportError> {
+async fn write(db: &DatabaseTransaction, dataset: &Dataset) -> Result<ImportReport, ImportError> {
     let now = Utc::now();
     let mut report = ImportReport::new(dataset);
     let written = entities(db, dataset, now, &mut report).await?;
@@ -168,10 +169,9 @@ async fn entities<C: ConnectionTrait>(
     })
 }
 
-/// Appends one log entry per initiative the import created or changed, numbered after the
-/// highest `seq` already logged.
-async fn log<C: ConnectionTrait>(
-    db: &C,
+/// Appends one log entry per initiative the import created or changed.
+async fn log(
+    txn: &DatabaseTransaction,
     dataset: &Dataset,
     written: &Written,
     now: DateTime<Utc>,
@@ -200,40 +200,14 @@ async fn log<C: ConnectionTrait>(
                 None,
             ),
         };
-        entries.push((
-            written.initiatives.id(slug.as_str())?,
+        entries.push(NewEntry {
+            initiative_id: Some(written.initiatives.id(slug.as_str())?),
             kind,
-            payload,
             event_id,
-        ));
+            payload,
+        });
     }
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let last: Option<Option<i64>> = initiative_events::Entity::find()
-        .select_only()
-        .expr(Expr::col(initiative_events::Column::Seq).max())
-        .into_tuple()
-        .one(db)
-        .await?;
-    let first = last.flatten().unwrap_or(0) + 1;
     report.logged = entries.len();
-    let rows = (first..)
-        .zip(entries)
-        .map(
-            |(seq, (initiative_id, kind, payload, event_id))| initiative_events::ActiveModel {
-                id: NotSet,
-                seq: Set(seq),
-                initiative_id: Set(initiative_id),
-                kind: Set(kind.as_db().to_owned()),
-                event_id: Set(event_id),
-                payload: Set(payload),
-                actor: Set(ACTOR.to_owned()),
-                occurred_at: Set(now),
-            },
-        );
-    initiative_events::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
+    log::append(txn, entries, ACTOR, now).await?;
     Ok(())
 }

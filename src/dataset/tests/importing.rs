@@ -191,12 +191,12 @@ async fn a_changed_description_updates_one_row_and_logs_one_updated_event() {
     assert_eq!((initiatives.updated, initiatives.unchanged), (1, 40));
     let rows = query(
         &db,
-        "SELECT ie.seq, ie.kind, ie.payload, ie.actor, i.description, i.updated_at > i.created_at AS touched \
-         FROM initiative_events ie JOIN initiatives i ON i.id = ie.initiative_id ORDER BY ie.seq DESC LIMIT 1",
+        "SELECT ie.id AS seq, ie.kind, ie.payload, ie.actor, i.description, i.updated_at > i.created_at AS touched \
+         FROM initiative_events ie JOIN initiatives i ON i.id = ie.initiative_id ORDER BY ie.id DESC LIMIT 1",
     )
     .await;
     let last = &rows[0];
-    assert_eq!(last.try_get::<i64>("", "seq").expect("seq"), 42);
+    assert_eq!(last.try_get::<i32>("", "seq").expect("seq"), 42);
     assert_eq!(last.try_get::<String>("", "kind").expect("kind"), "updated");
     let payload: serde_json::Value =
         serde_json::from_str(&last.try_get::<String>("", "payload").expect("payload"))

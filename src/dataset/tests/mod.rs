@@ -36,7 +36,7 @@ pub(super) async fn row_counts(db: &DatabaseConnection) -> BTreeMap<String, i64>
     let tables = query(
         db,
         "SELECT name FROM sqlite_master WHERE type = 'table' \
-         AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'",
+         AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations' AND name <> 'event_log_head'",
     )
     .await;
     let mut counts = BTreeMap::new();
