@@ -5,7 +5,7 @@ use crate::config::{Cli, Command, LogFormat, ServeConfig, TokenAction};
 use crate::dataset;
 use crate::metrics::Metrics;
 use crate::startup::{prepare_database, redact, run_server, shutdown_signal};
-use crate::state::AppState;
+use crate::state::{Access, AppState};
 use anyhow::Context as _;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -144,7 +144,12 @@ async fn serve(
         Some(report) => tracing::info!("empty database: loaded the shipped dataset: {report}"),
         None => tracing::info!("database already holds data; shipped dataset not loaded"),
     }
-    let state = AppState::new(db, metrics, config.limits);
+    let access = Access {
+        require_token_for_reads: config.require_token_for_reads,
+    };
+    let state = AppState::build(db, metrics, config.limits, access)
+        .await
+        .context("reading the event log")?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;

@@ -10,6 +10,7 @@
 //! - [`graphql`]: schema, object types, loaders and Relay plumbing; no axum.
 //! - [`db`]: connecting, migrating, set-based page queries; no async-graphql.
 //! - [`auth`]: API tokens: generate, hash, store, revoke, authenticate; no HTTP.
+//! - [`events`]: wakes subscribers when the initiative event log grows (LISTEN/NOTIFY on PostgreSQL).
 //! - [`dataset`]: parse, validate and idempotently upsert the curated dataset.
 //! - [`domain`]: enumerated words and partial dates shared by all layers.
 //! - [`error`]: the request-path error and its codes.
@@ -22,6 +23,7 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
