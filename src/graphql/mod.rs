@@ -1,21 +1,30 @@
 //! The GraphQL schema: roots, object types, loaders and Relay plumbing. Compiles without axum.
 
+pub mod auth;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod relay;
+pub mod subscription;
 pub mod types;
 
 use crate::config::Limits;
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use crate::events::EventBus;
+use async_graphql::Schema;
+use mutation::MutationRoot;
+use query::QueryRoot;
 use sea_orm::DatabaseConnection;
+use subscription::{StreamSettings, SubscriptionRoot};
 
 /// The Kizuna schema type.
-pub type KizunaSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscription>;
+pub type KizunaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// Builds the schema over a database connection, with the loaders and limits it needs.
-pub fn build_schema(db: DatabaseConnection, limits: Limits) -> KizunaSchema {
-    let builder = Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
+/// Builds the schema over a database connection, with the loaders, limits and event bus it needs.
+pub fn build_schema(db: DatabaseConnection, limits: Limits, bus: EventBus) -> KizunaSchema {
+    let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .data(limits)
+        .data(StreamSettings::default())
+        .data(bus)
         .data(db.clone());
     let delay = std::time::Duration::from_millis(limits.batch_delay_ms);
     loaders::register(builder, &db, delay).finish()
@@ -23,6 +32,7 @@ pub fn build_schema(db: DatabaseConnection, limits: Limits) -> KizunaSchema {
 
 /// The schema in SDL, as `kizuna export-schema` prints it and `schema.graphql` stores it.
 pub fn schema_sdl() -> String {
-    let schema = Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription).finish();
-    schema.sdl()
+    Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
+        .finish()
+        .sdl()
 }

@@ -235,4 +235,10 @@ pub enum InitiativeEventKind {
     Milestone,
     /// A source was cited.
     Cited,
+    /// A prefecture's or state's attendance at an event was recorded (no initiative).
+    AttendanceRecorded,
+    /// A partnership was added (no initiative).
+    PartnershipCreated,
+    /// A source was added (no initiative).
+    SourceCreated,
 }

@@ -24,7 +24,7 @@ impl InitiativeEvent {
 
     /// Position in the whole log; later events have larger numbers.
     async fn sequence(&self) -> BigInt {
-        BigInt(self.0.seq)
+        BigInt(i64::from(self.0.id))
     }
 
     /// What happened.
@@ -47,13 +47,15 @@ impl InitiativeEvent {
         Timestamp(self.0.occurred_at)
     }
 
-    /// The initiative this happened to.
+    /// The initiative this happened to; null for writes that concern no initiative (a new
+    /// source or partnership).
     async fn initiative(&self, ctx: &Context<'_>) -> Result<Option<Initiative>> {
-        Ok(
-            load_by_id::<entity::initiatives::Entity>(ctx, self.0.initiative_id)
-                .await?
-                .map(Initiative::from),
-        )
+        let Some(id) = self.0.initiative_id else {
+            return Ok(None);
+        };
+        Ok(load_by_id::<entity::initiatives::Entity>(ctx, id)
+            .await?
+            .map(Initiative::from))
     }
 
     /// The real-world event this entry is tied to, if any.
