@@ -1,17 +1,26 @@
 //! The HTTP surface: GraphQL over POST and GET, GraphiQL, health, readiness and metrics.
 //! Handlers only adapt HTTP to the schema; no logic lives here.
 
+use crate::auth;
+use crate::graphql::auth::Caller;
 use crate::state::AppState;
+use async_graphql::Data;
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
 use axum::extract::Query;
 use axum::extract::State;
+use axum::extract::WebSocketUpgrade;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::rejection::QueryRejection;
+use axum::http::HeaderMap;
 use axum::http::{StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use futures::StreamExt;
 use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -22,6 +31,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
+        .route("/graphql/stream", get(stream_get).post(stream_post))
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
@@ -39,8 +50,17 @@ async fn graphiql() -> Html<String> {
     )
 }
 
-async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    state.schema.execute(request.into_inner()).await.into()
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    let caller = match caller_from_headers(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let request = request.into_inner().data(caller);
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 
 /// Parameters of a GraphQL GET request, named as the GraphQL-over-HTTP spec names them.
@@ -67,50 +87,209 @@ fn bad_request(message: &str) -> Response {
 /// is refused with 405 and `Allow: POST` before anything executes.
 async fn graphql_get(
     State(state): State<AppState>,
+    headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
+    let caller = match caller_from_headers(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let mut request = match request_from_params(params) {
+        Ok(request) => request.data(caller),
+        Err(message) => return bad_request(message),
+    };
+    if matches!(
+        operation_type(&mut request),
+        Some(OperationType::Mutation | OperationType::Subscription)
+    ) {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "POST")],
+            "mutations and subscriptions are not allowed over GET; use POST",
+        )
+            .into_response();
+    }
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+}
+
+/// Builds a GraphQL request from GET parameters, or says why it cannot (a 400 answer).
+fn request_from_params(
+    params: Result<Query<GetParams>, QueryRejection>,
+) -> Result<async_graphql::Request, &'static str> {
     let Ok(Query(params)) = params else {
-        return bad_request("malformed query string");
+        return Err("malformed query string");
     };
     let Some(query) = params.query else {
-        return bad_request("a GET request needs a `query` parameter");
+        return Err("a GET request needs a `query` parameter");
     };
     let mut request = async_graphql::Request::new(query);
-    if let Some(name) = params.operation_name.clone() {
+    if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
     if let Some(text) = params.variables.as_deref() {
         match serde_json::from_str(text) {
             Ok(json) => request = request.variables(async_graphql::Variables::from_json(json)),
-            Err(_) => return bad_request("`variables` is not a JSON object"),
+            Err(_) => return Err("`variables` is not a JSON object"),
         }
     }
     if let Some(text) = params.extensions.as_deref() {
         match serde_json::from_str(text) {
             Ok(extensions) => request.extensions = extensions,
-            Err(_) => return bad_request("`extensions` is not a JSON object"),
+            Err(_) => return Err("`extensions` is not a JSON object"),
         }
     }
-    if let Ok(document) = request.parsed_query() {
-        let wanted = params.operation_name.as_deref();
-        let not_a_query = document.operations.iter().any(|(name, op)| {
-            let selected = match (wanted, name) {
-                (None, _) => true,
-                (Some(wanted), Some(name)) => wanted == name.as_str(),
-                (Some(_), None) => false,
-            };
-            selected && op.node.ty != OperationType::Query
-        });
-        if not_a_query {
-            return (
-                StatusCode::METHOD_NOT_ALLOWED,
-                [(header::ALLOW, "POST")],
-                "mutations and subscriptions are not allowed over GET; use POST",
-            )
-                .into_response();
+    Ok(request)
+}
+
+/// The type of the operation the request selects; `None` when the document does not parse or
+/// names no such operation (executing it then reports the error).
+fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType> {
+    let wanted = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    document.operations.iter().find_map(|(name, op)| {
+        let selected = match (wanted.as_deref(), name) {
+            (None, _) => true,
+            (Some(wanted), Some(name)) => wanted == name.as_str(),
+            (Some(_), None) => false,
+        };
+        selected.then_some(op.node.ty)
+    })
+}
+
+/// Resolves the `Authorization` header to a caller. A header that is malformed or names an
+/// unknown or revoked token is refused outright (401), as is a missing one when reads need a
+/// token; no header means an anonymous reader.
+async fn caller_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or_default());
+    caller_from_credentials(state, value)
+        .await
+        .map_err(|message| unauthorized(&message))
+}
+
+/// The same rules for any transport: `credentials` is an `Authorization` value, if any.
+async fn caller_from_credentials(
+    state: &AppState,
+    credentials: Option<&str>,
+) -> Result<Caller, String> {
+    let Some(value) = credentials else {
+        if state.access.require_token_for_reads {
+            return Err("this server requires a bearer token".into());
+        }
+        return Ok(Caller(None));
+    };
+    let token =
+        auth::parse_bearer(value).ok_or("the Authorization value must be `Bearer <token>`")?;
+    match auth::authenticate(&state.db, token).await {
+        Ok(Some(principal)) => Ok(Caller(Some(principal))),
+        Ok(None) => Err("unknown or revoked token".into()),
+        Err(error) => {
+            tracing::error!(error = ?error, "token lookup failed");
+            Err("the token could not be checked".into())
         }
     }
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+}
+
+/// A 401 answer in the GraphQL response shape.
+fn unauthorized(message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": "UNAUTHENTICATED" } }]
+    });
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+/// GraphQL over WebSocket on `/graphql/ws`: graphql-transport-ws, or the legacy graphql-ws,
+/// chosen by `Sec-WebSocket-Protocol`. The token comes in the `connection_init` payload as
+/// `{"authorization": "Bearer …"}`.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let schema = state.schema.clone();
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| connection_init(state, payload))
+                .serve()
+        })
+}
+
+async fn connection_init(
+    state: AppState,
+    payload: serde_json::Value,
+) -> async_graphql::Result<Data> {
+    let credentials = ["authorization", "Authorization"]
+        .iter()
+        .find_map(|key| payload.get(*key).and_then(serde_json::Value::as_str));
+    let caller = caller_from_credentials(&state, credentials)
+        .await
+        .map_err(async_graphql::Error::new)?;
+    let mut data = Data::default();
+    data.insert(caller);
+    Ok(data)
+}
+
+/// GraphQL over Server-Sent Events (graphql-sse, "distinct connections" mode): each request
+/// gets its own event stream of `next` events and a final `complete` event.
+async fn stream_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<axum::Json<async_graphql::Request>, JsonRejection>,
+) -> Response {
+    let caller = match caller_from_headers(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let Ok(axum::Json(request)) = body else {
+        return bad_request("the body must be a JSON GraphQL request");
+    };
+    event_stream(&state, request.data(caller))
+}
+
+async fn stream_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<GetParams>, QueryRejection>,
+) -> Response {
+    let caller = match caller_from_headers(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    match request_from_params(params) {
+        Ok(mut request) => {
+            if operation_type(&mut request) == Some(OperationType::Mutation) {
+                return (
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    [(header::ALLOW, "POST")],
+                    "mutations need POST",
+                )
+                    .into_response();
+            }
+            event_stream(&state, request.data(caller))
+        }
+        Err(message) => bad_request(message),
+    }
+}
+
+fn event_stream(state: &AppState, request: async_graphql::Request) -> Response {
+    let responses = state.schema.execute_stream(request).map(|response| {
+        let json = serde_json::to_string(&response).unwrap_or_else(|_| "{}".to_owned());
+        Ok::<_, std::convert::Infallible>(SseEvent::default().event("next").data(json))
+    });
+    let complete = futures::stream::once(async {
+        Ok::<_, std::convert::Infallible>(SseEvent::default().event("complete").data(""))
+    });
+    Sse::new(responses.chain(complete))
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
 async fn health() -> &'static str {
