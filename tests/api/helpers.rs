@@ -2,9 +2,13 @@
 //! over it, and a real server on 127.0.0.1:0 when a test needs a socket.
 
 use kizuna::AppState;
+use kizuna::auth::Principal;
 use kizuna::config::Limits;
+use kizuna::domain::Role;
+use kizuna::graphql::auth::Caller;
 use kizuna::metrics::Metrics;
 use kizuna::startup::{prepare_database, run_server};
+use kizuna::state::Access;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -132,6 +136,7 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub state: AppState,
     pub metrics: Arc<Metrics>,
+    pub url: String,
     /// Kept so the database outlives the app and is dropped after it.
     _db: TestDb,
 }
@@ -152,15 +157,121 @@ impl TestApp {
             loaded.is_some(),
             "a fresh database gets the shipped dataset"
         );
-        let state = AppState::new(conn, metrics.clone(), limits);
+        let state = AppState::build(conn, metrics.clone(), limits, Access::default())
+            .await
+            .expect("app state");
         Some(TestApp {
             state,
             metrics,
+            url: db.url.clone(),
             _db: db,
         })
     }
 
-    /// Executes a query through the schema (no socket) and returns the JSON response.
+    /// Like [`TestApp::with_limits`] with reads requiring a token.
+    pub async fn with_access(backend: Backend, access: Access) -> Option<TestApp> {
+        let app = Self::new(backend).await?;
+        let state = AppState::build(
+            app.state.db.clone(),
+            app.metrics.clone(),
+            Limits::default(),
+            access,
+        )
+        .await
+        .expect("app state");
+        Some(TestApp { state, ..app })
+    }
+
+    /// A second app over the same database, as a second `kizuna serve` process would be: its own
+    /// pool, schema, event bus and (on PostgreSQL) listener.
+    pub async fn second_instance(&self) -> AppState {
+        let metrics = Arc::new(Metrics::default());
+        let (conn, loaded) = prepare_database(&self.url, 5, metrics.clone())
+            .await
+            .expect("database prepared");
+        assert!(
+            loaded.is_none(),
+            "the second instance finds the data already loaded"
+        );
+        AppState::build(conn, metrics, Limits::default(), Access::default())
+            .await
+            .expect("app state")
+    }
+
+    /// A new bearer token with `role`.
+    pub async fn token(&self, role: Role) -> String {
+        let name = format!("test-{role}-{}", COUNTER.fetch_add(1, Ordering::SeqCst));
+        kizuna::auth::create_token(&self.state.db, &name, role)
+            .await
+            .expect("token created")
+    }
+
+    /// Executes a request as a caller with `role` (or anonymously), through the schema.
+    pub async fn exec_as(&self, role: Option<Role>, query: &str, variables: Value) -> Value {
+        let caller = Caller(role.map(|role| Principal {
+            name: format!("test-{role}"),
+            role,
+        }));
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables))
+            .data(caller);
+        let response = self.state.schema.execute(request).await;
+        serde_json::to_value(&response).expect("response serialises")
+    }
+
+    /// Row counts of every table and the log head: what "nothing was written" compares.
+    pub async fn snapshot(&self) -> Vec<(&'static str, i64)> {
+        let db = &self.state.db;
+        let mut counts = Vec::new();
+        for table in migration::TABLES {
+            let sql = if *table == "event_log_head" {
+                "SELECT last_seq AS n FROM event_log_head".to_owned()
+            } else {
+                format!("SELECT COUNT(*) AS n FROM {table}")
+            };
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    sql,
+                ))
+                .await
+                .expect("count")
+                .expect("a row");
+            let n = row
+                .try_get::<i64>("", "n")
+                .or_else(|_| row.try_get::<i32>("", "n").map(i64::from));
+            counts.push((*table, n.expect("a number")));
+        }
+        counts
+    }
+
+    /// The id of the newest initiative log entry, to resume streams after it.
+    pub async fn last_log_id(&self) -> Value {
+        let data = self.data("{ initiativeEvents(first: 100) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }").await;
+        let mut edges = data["initiativeEvents"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut info = data["initiativeEvents"]["pageInfo"].clone();
+        while info["hasNextPage"] == true {
+            let next = self
+                .query_with(
+                    "query($a: String) { initiativeEvents(first: 100, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }",
+                    json!({ "a": info["endCursor"] }),
+                )
+                .await;
+            edges = next["data"]["initiativeEvents"]["edges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            info = next["data"]["initiativeEvents"]["pageInfo"].clone();
+        }
+        edges
+            .last()
+            .map(|e| e["node"]["id"].clone())
+            .unwrap_or(Value::Null)
+    }
+
     pub async fn query(&self, query: &str) -> Value {
         self.query_with(query, json!({})).await
     }

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 async fn row_counts(db: &DatabaseConnection) -> Vec<(&'static str, i64)> {
     let mut counts = Vec::new();
-    for table in TABLES {
+    // `event_log_head` always holds its one bookkeeping row; its value is covered by the log.
+    for table in TABLES.iter().filter(|t| **t != "event_log_head") {
         let sql = format!("SELECT COUNT(*) AS n FROM {table}");
         let row = db
             .query_one_raw(Statement::from_string(db.get_database_backend(), sql))

@@ -1,0 +1,395 @@
+//! Live events: WebSocket and SSE subscribers, resuming with `after`, filters, a second
+//! instance on the same PostgreSQL database, and concurrent writers against a strict reader.
+
+use crate::helpers::{Backend, TestApp, db_test, error_code};
+use futures::{SinkExt, StreamExt};
+use kizuna::domain::Role;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// A failing test must end, not hang: every wait for the server is bounded by this.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+const EVENTS: &str = "subscription($after: ID, $filter: InitiativeEventFilter) { \
+    initiativeEvents(after: $after, filter: $filter) { id sequence kind initiative { slug } } }";
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A minimal GraphQL-over-WebSocket client for tests.
+struct WsClient {
+    socket: Socket,
+}
+
+impl WsClient {
+    async fn connect(addr: SocketAddr, protocol: &str) -> WsClient {
+        let mut request = format!("ws://{addr}/graphql/ws")
+            .into_client_request()
+            .expect("request");
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", protocol.parse().expect("header"));
+        let (socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("WebSocket connects");
+        assert_eq!(response.headers()["sec-websocket-protocol"], protocol);
+        WsClient { socket }
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.socket
+            .send(Message::text(message.to_string()))
+            .await
+            .expect("send");
+    }
+
+    /// The next text message as JSON, or the close frame as `{"close": code}`.
+    async fn recv(&mut self) -> Value {
+        loop {
+            let next = tokio::time::timeout(PATIENCE, self.socket.next())
+                .await
+                .expect("server answered in time");
+            match next {
+                Some(Ok(Message::Text(text))) => {
+                    let value: Value = serde_json::from_str(&text).expect("JSON message");
+                    // Keep-alives of either protocol carry nothing for the test.
+                    if value["type"] == "ka" || value["type"] == "ping" || value["type"] == "pong" {
+                        continue;
+                    }
+                    return value;
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return json!({ "close": frame.map(|f| u16::from(f.code)) });
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => return json!({ "error": error.to_string() }),
+                None => return json!({ "close": null }),
+            }
+        }
+    }
+
+    async fn init(&mut self, payload: Value) -> Value {
+        self.send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        self.recv().await
+    }
+
+    /// The payload of the next `next` message of subscription `id`.
+    async fn next_payload(&mut self, id: &str) -> Value {
+        let message = self.recv().await;
+        assert_eq!(message["type"], "next", "{message}");
+        assert_eq!(message["id"], id);
+        message["payload"].clone()
+    }
+}
+
+async fn post(app_url: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(app_url)
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("JSON")
+}
+
+const CREATE: &str = "mutation($slug: String!) { createInitiative(input: { slug: $slug, name: \"Live test\", \
+    description: \"Made by a live test.\", directionNumber: 2, status: ANNOUNCED, sectors: [\"batteries\"] }) \
+    { initiative { slug } event { id } } }";
+const STATUS: &str = "mutation($slug: String!) { setInitiativeStatus(input: { slug: $slug, status: SIGNED }) { event { id } } }";
+const LINK: &str = "mutation($slug: String!) { linkInitiativeSector(input: { initiative: $slug, sector: \"hydrogen-ammonia\" }) { event { id } } }";
+const ARCHIVE: &str =
+    "mutation($slug: String!) { archiveInitiative(input: { slug: $slug }) { event { id } } }";
+
+db_test! {
+    /// The foundation of live data: a graphql-transport-ws subscriber sees a create; after a
+    /// disconnect and two more writes it resumes with `after` and gets exactly those two.
+    async fn websocket_subscribers_receive_writes_and_resume_exactly_after_a_disconnect(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let server = app.serve().await;
+        let graphql = server.url("/graphql");
+        let editor = app.token(Role::Editor).await;
+
+        let anonymous = post(&graphql, None, CREATE, json!({ "slug": "live-one" })).await;
+        assert_eq!(error_code(&anonymous), "UNAUTHENTICATED");
+
+        let after = app.last_log_id().await;
+        let mut ws = WsClient::connect(server.addr, "graphql-transport-ws").await;
+        assert_eq!(ws.init(json!({}))
+            .await["type"], "connection_ack");
+        ws.send(json!({ "id": "1", "type": "subscribe", "payload": { "query": EVENTS, "variables": { "after": after } } })).await;
+
+        let created = post(&graphql, Some(&editor), CREATE, json!({ "slug": "live-one" })).await;
+        assert!(created.get("errors").is_none(), "{created}");
+        let first = ws.next_payload("1").await;
+        let first = &first["data"]["initiativeEvents"];
+        assert_eq!(first["kind"], "CREATED");
+        assert_eq!(first["initiative"]["slug"], "live-one");
+        assert_eq!(first["id"], created["data"]["createInitiative"]["event"]["id"]);
+        ws.socket.close(None).await.expect("close");
+
+        for mutation in [STATUS, LINK] {
+            let response = post(&graphql, Some(&editor), mutation, json!({ "slug": "live-one" })).await;
+            assert!(response.get("errors").is_none(), "{response}");
+        }
+        let mut ws = WsClient::connect(server.addr, "graphql-transport-ws").await;
+        assert_eq!(ws.init(json!({ "authorization": format!("Bearer {editor}") })).await["type"], "connection_ack");
+        ws.send(json!({ "id": "2", "type": "subscribe", "payload": { "query": EVENTS, "variables": { "after": first["id"] } } })).await;
+        let kinds = [ws.next_payload("2").await, ws.next_payload("2").await]
+            .map(|p| p["data"]["initiativeEvents"]["kind"].as_str().map(str::to_owned));
+        assert_eq!(kinds, [Some("STATUS_CHANGED".to_owned()), Some("SECTOR_LINKED".to_owned())]);
+        // Nothing else is pending: the next message is the next write, not a repeat.
+        post(&graphql, Some(&editor), ARCHIVE, json!({ "slug": "live-one" })).await;
+        assert_eq!(ws.next_payload("2").await["data"]["initiativeEvents"]["kind"], "ARCHIVED");
+        server.shutdown().await.expect("clean shutdown");
+    }
+}
+
+db_test! {
+    async fn the_legacy_graphql_ws_protocol_streams_too_and_bad_tokens_are_refused(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let server = app.serve().await;
+        let editor = app.token(Role::Editor).await;
+        let after = app.last_log_id().await;
+
+        let mut legacy = WsClient::connect(server.addr, "graphql-ws").await;
+        assert_eq!(legacy.init(json!({})).await["type"], "connection_ack");
+        legacy.send(json!({ "id": "a", "type": "start", "payload": { "query": EVENTS, "variables": { "after": after } } })).await;
+        post(&server.url("/graphql"), Some(&editor), CREATE, json!({ "slug": "legacy-one" })).await;
+        let message = legacy.recv().await;
+        assert_eq!(message["type"], "data", "{message}");
+        assert_eq!(message["payload"]["data"]["initiativeEvents"]["initiative"]["slug"], "legacy-one");
+
+        let mut refused = WsClient::connect(server.addr, "graphql-transport-ws").await;
+        let answer = refused.init(json!({ "authorization": "Bearer kz_not-a-token" })).await;
+        assert!(answer.get("close").is_some(), "an unknown token closes the socket: {answer}");
+        server.shutdown().await.expect("clean shutdown");
+    }
+}
+
+db_test! {
+    /// GraphQL over SSE (distinct connections): replay then live `next` events.
+    async fn server_sent_events_stream_replay_and_live_events(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let server = app.serve().await;
+        let editor = app.token(Role::Editor).await;
+        let after = app.last_log_id().await;
+        post(&server.url("/graphql"), Some(&editor), CREATE, json!({ "slug": "sse-one" })).await;
+
+        let response = reqwest::Client::new()
+            .post(server.url("/graphql/stream"))
+            .header("accept", "text/event-stream")
+            .json(&json!({ "query": EVENTS, "variables": { "after": after } }))
+            .send()
+            .await
+            .expect("POST /graphql/stream");
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().expect("type").starts_with("text/event-stream"));
+        let mut body = response.bytes_stream();
+        let mut buffer = String::new();
+        let mut events = Vec::new();
+        let mut wrote_second = false;
+        while events.len() < 2 {
+            let chunk = tokio::time::timeout(PATIENCE, body.next()).await.expect("in time").expect("open").expect("bytes");
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                if block.lines().any(|l| l == "event: next") {
+                    let data = block.lines().find_map(|l| l.strip_prefix("data: ")).expect("data line");
+                    events.push(serde_json::from_str::<Value>(data).expect("JSON"));
+                }
+            }
+            if events.len() == 1 && !wrote_second {
+                wrote_second = true;
+                post(&server.url("/graphql"), Some(&editor), STATUS, json!({ "slug": "sse-one" })).await;
+            }
+        }
+        assert_eq!(events[0]["data"]["initiativeEvents"]["kind"], "CREATED", "replayed");
+        assert_eq!(events[1]["data"]["initiativeEvents"]["kind"], "STATUS_CHANGED", "live");
+        drop(body);
+        server.shutdown().await.expect("clean shutdown");
+    }
+}
+
+db_test! {
+    async fn filters_select_entries_by_sector_and_kind(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let after = app.last_log_id().await;
+        let editor = |q: &'static str, slug: &'static str| {
+            let app = &app;
+            async move { app.exec_as(Some(Role::Editor), q, json!({ "slug": slug })).await }
+        };
+        // Two initiatives in batteries, then one elsewhere, then a status change on the first.
+        editor(CREATE, "filtered-a").await;
+        let other = app
+            .exec_as(
+                Some(Role::Editor),
+                "mutation { createInitiative(input: { slug: \"filtered-b\", name: \"B\", description: \"B.\", status: PLANNED, sectors: [\"space\"] }) { event { id } } }",
+                json!({}),
+            )
+            .await;
+        assert!(other.get("errors").is_none(), "{other}");
+        editor(STATUS, "filtered-a").await;
+        let request = async_graphql::Request::new(EVENTS).variables(async_graphql::Variables::from_json(json!({
+            "after": after, "filter": { "sectors": ["batteries"], "kinds": ["STATUS_CHANGED"] }
+        })));
+        let mut stream = app.state.schema.execute_stream(request);
+        let first = tokio::time::timeout(PATIENCE, stream.next()).await.expect("in time").expect("an item");
+        let first = first.data.into_json().expect("JSON");
+        assert_eq!(first["initiativeEvents"]["kind"], "STATUS_CHANGED");
+        assert_eq!(first["initiativeEvents"]["initiative"]["slug"], "filtered-a");
+
+        let unknown = async_graphql::Request::new(EVENTS)
+            .variables(async_graphql::Variables::from_json(json!({ "filter": { "sectors": ["warp"] } })));
+        let response = app.state.schema.execute_stream(unknown).next().await.expect("an answer");
+        assert_eq!(response.errors[0].extensions.as_ref().and_then(|e| e.get("code")).map(|c| c.to_string()), Some("\"NOT_FOUND\"".into()));
+    }
+}
+
+db_test! {
+    /// Concurrent writers: a subscriber sees every entry exactly once, in strictly increasing
+    /// order, with no gaps, although commits interleave.
+    async fn concurrent_writers_are_seen_in_commit_order_without_gaps(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        const WRITERS: usize = 4;
+        const EACH: usize = 8;
+        let after = app.last_log_id().await;
+        let request = async_graphql::Request::new(EVENTS)
+            .variables(async_graphql::Variables::from_json(json!({ "after": after })));
+        let mut stream = app.state.schema.execute_stream(request);
+
+        let writers = (0..WRITERS).map(|w| {
+            let app = &app;
+            async move {
+                for n in 0..EACH {
+                    let slug = format!("concurrent-{w}-{n}");
+                    let response = app
+                        .exec_as(
+                            Some(Role::Editor),
+                            "mutation($s: String!) { createInitiative(input: { slug: $s, name: \"C\", description: \"C.\", status: PLANNED }) { event { id } } }",
+                            json!({ "s": slug }),
+                        )
+                        .await;
+                    assert!(response.get("errors").is_none(), "{response}");
+                }
+            }
+        });
+        let reader = async {
+            let mut sequences = Vec::new();
+            while sequences.len() < WRITERS * EACH {
+                let item = tokio::time::timeout(PATIENCE, stream.next()).await.expect("in time").expect("open");
+                assert!(item.errors.is_empty(), "{:?}", item.errors);
+                let data = item.data.into_json().expect("JSON");
+                let sequence: i64 = data["initiativeEvents"]["sequence"].as_str().expect("string").parse().expect("number");
+                sequences.push(sequence);
+            }
+            sequences
+        };
+        let (_, sequences) = tokio::join!(futures::future::join_all(writers), reader);
+        let first = sequences[0];
+        let expected: Vec<i64> = (first..first + (WRITERS * EACH) as i64).collect();
+        assert_eq!(sequences, expected, "every entry once, in order, no gaps");
+    }
+}
+
+/// Two `kizuna serve` instances on one PostgreSQL database: a write through one reaches a
+/// graphql-transport-ws subscriber of the other through LISTEN/NOTIFY.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_on_one_instance_reaches_subscribers_of_another_on_postgres() {
+    let Some(app) = TestApp::new(Backend::Postgres).await else {
+        return;
+    };
+    let other = app.second_instance().await;
+    let server_a = app.serve().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr_b = listener.local_addr().expect("address");
+    let mut woken = other.events.subscribe();
+    let server_b = tokio::spawn(kizuna::startup::run_server(
+        listener,
+        other,
+        std::future::pending(),
+    ));
+    let editor = app.token(Role::Editor).await;
+
+    // Subscribe on B from the current end of the log (no replay): only LISTEN/NOTIFY can wake
+    // it. A first write proves the subscription is live before the one under test.
+    let mut ws = WsClient::connect(addr_b, "graphql-transport-ws").await;
+    assert_eq!(ws.init(json!({})).await["type"], "connection_ack");
+    let after = app.last_log_id().await;
+    ws.send(json!({ "id": "b", "type": "subscribe", "payload": { "query": EVENTS, "variables": { "after": after } } })).await;
+    let created = post(
+        &server_a.url("/graphql"),
+        Some(&editor),
+        CREATE,
+        json!({ "slug": "cross-instance" }),
+    )
+    .await;
+    assert!(created.get("errors").is_none(), "{created}");
+    let seen = ws.next_payload("b").await;
+    assert_eq!(
+        seen["data"]["initiativeEvents"]["initiative"]["slug"],
+        "cross-instance"
+    );
+
+    let status = post(
+        &server_a.url("/graphql"),
+        Some(&editor),
+        STATUS,
+        json!({ "slug": "cross-instance" }),
+    )
+    .await;
+    assert!(status.get("errors").is_none(), "{status}");
+    let live = ws.next_payload("b").await;
+    assert_eq!(live["data"]["initiativeEvents"]["kind"], "STATUS_CHANGED");
+    // B never writes, so its bus can only learn of A's commit through LISTEN/NOTIFY.
+    let sequence: i32 = live["data"]["initiativeEvents"]["sequence"]
+        .as_str()
+        .expect("string")
+        .parse()
+        .expect("number");
+    while *woken.borrow_and_update() < sequence {
+        tokio::time::timeout(PATIENCE, woken.changed())
+            .await
+            .expect("notified in time")
+            .expect("bus open");
+    }
+
+    server_b.abort();
+    server_a.shutdown().await.expect("clean shutdown");
+}
+
+db_test! {
+    async fn reads_can_require_a_token_and_bad_tokens_get_401(backend) {
+        let access = kizuna::state::Access { require_token_for_reads: true };
+        let Some(app) = TestApp::with_access(backend, access).await else { return };
+        let server = app.serve().await;
+        let client = reqwest::Client::new();
+        let query = json!({ "query": "{ directions { totalCount } }" });
+        let anonymous = client.post(server.url("/graphql")).json(&query).send().await.expect("POST");
+        assert_eq!(anonymous.status(), 401);
+        assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+        let body: Value = anonymous.json().await.expect("JSON");
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+
+        let forged = client.post(server.url("/graphql")).bearer_auth("kz_forged").json(&query).send().await.expect("POST");
+        assert_eq!(forged.status(), 401);
+
+        let viewer = app.token(Role::Viewer).await;
+        let read = client.post(server.url("/graphql")).bearer_auth(&viewer).json(&query).send().await.expect("POST");
+        assert_eq!(read.status(), 200);
+        let body: Value = read.json().await.expect("JSON");
+        assert_eq!(body["data"]["directions"]["totalCount"], 8);
+        server.shutdown().await.expect("clean shutdown");
+    }
+}
