@@ -7,6 +7,7 @@
 //! | `--default-page-size` | `KIZUNA_DEFAULT_PAGE_SIZE` | 50 | items per page when `first` is omitted |
 //! | `--max-page-size` | `KIZUNA_MAX_PAGE_SIZE` | 100 | largest `first` accepted |
 //! | `--batch-delay-ms` | `KIZUNA_BATCH_DELAY_MS` | 1 | DataLoader batching window |
+//! | `--max-subscriber-lag` | `KIZUNA_MAX_SUBSCRIBER_LAG` | 10000 | log entries a live subscriber may fall behind |
 //! | `--db-max-connections` | `KIZUNA_DB_MAX_CONNECTIONS` | 10 | database pool size |
 //! | `--log-format` | `KIZUNA_LOG_FORMAT` | `text` | `text` or `json` logs |
 //! | `--require-token-for-reads` | `KIZUNA_REQUIRE_TOKEN_FOR_READS` | `false` | queries need a token too (`serve`) |
@@ -152,6 +153,11 @@ pub struct Limits {
     /// reliably under load at the cost of latency per nesting level.
     #[arg(long, env = "KIZUNA_BATCH_DELAY_MS", default_value_t = 1)]
     pub batch_delay_ms: u64,
+
+    /// How many log entries a live subscriber may fall behind before it is ended with
+    /// SUBSCRIBER_TOO_SLOW (it can resume with `after`).
+    #[arg(long, env = "KIZUNA_MAX_SUBSCRIBER_LAG", default_value_t = 10_000)]
+    pub max_subscriber_lag: i32,
 }
 
 impl Default for Limits {
@@ -160,6 +166,7 @@ impl Default for Limits {
             default_page_size: 50,
             max_page_size: 100,
             batch_delay_ms: 1,
+            max_subscriber_lag: 10_000,
         }
     }
 }

@@ -21,6 +21,8 @@ use tokio::task::JoinHandle;
 #[derive(Clone, Debug)]
 pub struct EventBus {
     head: watch::Sender<i32>,
+    /// True while the PostgreSQL listener is connected and caught up.
+    listening: watch::Sender<bool>,
 }
 
 impl EventBus {
@@ -28,7 +30,16 @@ impl EventBus {
     pub fn new(head: i32) -> Self {
         Self {
             head: watch::Sender::new(head),
+            listening: watch::Sender::new(false),
         }
+    }
+
+    /// Resolves once the PostgreSQL listener is connected and has read the head (never on
+    /// SQLite, which has no listener). Lets callers know other instances' commits will wake them.
+    pub async fn listening(&self) {
+        let mut rx = self.listening.subscribe();
+        // The sender lives in `self`, so the channel cannot close while we wait.
+        let _ = rx.wait_for(|up| *up).await;
     }
 
     /// Announces that entries up to `seq` are committed. Numbers never go backwards.
@@ -69,7 +80,9 @@ pub fn spawn_postgres_listener(db: DatabaseConnection, bus: EventBus) -> Option<
     Some(tokio::spawn(async move {
         let mut backoff = Duration::from_millis(100);
         loop {
-            match listen(&db, &bus).await {
+            let outcome = listen(&db, &bus).await;
+            bus.listening.send_replace(false);
+            match outcome {
                 Ok(()) => return,
                 Err(error) => {
                     tracing::warn!(%error, "event listener lost its connection; reconnecting");
@@ -88,6 +101,7 @@ async fn listen(db: &DatabaseConnection, bus: &EventBus) -> Result<(), sea_orm::
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(NOTIFY_CHANNEL).await?;
     catch_up(db, bus).await;
+    bus.listening.send_replace(true);
     loop {
         match listener.try_recv().await? {
             Some(notification) => match notification.payload().parse::<i32>() {

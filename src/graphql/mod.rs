@@ -23,7 +23,9 @@ pub type KizunaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 pub fn build_schema(db: DatabaseConnection, limits: Limits, bus: EventBus) -> KizunaSchema {
     let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .data(limits)
-        .data(StreamSettings::default())
+        .data(StreamSettings {
+            max_lag: limits.max_subscriber_lag,
+        })
         .data(bus)
         .data(db.clone());
     let delay = std::time::Duration::from_millis(limits.batch_delay_ms);

@@ -1,12 +1,14 @@
 //! The HTTP surface: GraphQL over POST and GET, GraphiQL, health, readiness and metrics.
 //! Handlers only adapt HTTP to the schema; no logic lives here.
 
+mod ws;
+
 use crate::auth;
 use crate::graphql::auth::Caller;
 use crate::state::AppState;
 use async_graphql::Data;
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::http::GraphiQLSource;
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
 use async_graphql::parser::types::OperationType;
 use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
@@ -204,21 +206,37 @@ fn unauthorized(message: &str) -> Response {
         .into_response()
 }
 
-/// GraphQL over WebSocket on `/graphql/ws`: graphql-transport-ws, or the legacy graphql-ws,
-/// chosen by `Sec-WebSocket-Protocol`. The token comes in the `connection_init` payload as
-/// `{"authorization": "Bearer …"}`.
+/// GraphQL over WebSocket on `/graphql/ws`: graphql-transport-ws (served by [`ws`], to the
+/// letter of its protocol document), or the legacy graphql-ws (subscriptions-transport-ws,
+/// served by async-graphql), chosen by `Sec-WebSocket-Protocol`. The token comes in the
+/// `connection_init` payload as `{"authorization": "Bearer …"}`.
 async fn graphql_ws(
     State(state): State<AppState>,
+    headers: HeaderMap,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    // The same rule GraphQLProtocol applies: the first protocol the client offers that we know.
+    let chosen = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|offered| {
+            offered
+                .split(',')
+                .find_map(|p| p.trim().parse::<WebSocketProtocols>().ok())
+        });
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let schema = state.schema.clone();
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| connection_init(state, payload))
-                .serve()
+        .on_upgrade(move |socket| async move {
+            if chosen == Some(WebSocketProtocols::GraphQLWS) {
+                ws::serve(socket, state).await;
+            } else {
+                let schema = state.schema.clone();
+                GraphQLWebSocket::new(socket, schema, protocol)
+                    .on_connection_init(move |payload| connection_init(state, payload))
+                    .serve()
+                    .await;
+            }
         })
 }
 

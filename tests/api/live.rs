@@ -171,7 +171,7 @@ db_test! {
 
         let mut refused = WsClient::connect(server.addr, "graphql-transport-ws").await;
         let answer = refused.init(json!({ "authorization": "Bearer kz_not-a-token" })).await;
-        assert!(answer.get("close").is_some(), "an unknown token closes the socket: {answer}");
+        assert_eq!(answer["close"], 4403, "an unknown token closes the socket as Forbidden: {answer}");
         server.shutdown().await.expect("clean shutdown");
     }
 }
@@ -391,5 +391,126 @@ db_test! {
         let body: Value = read.json().await.expect("JSON");
         assert_eq!(body["data"]["directions"]["totalCount"], 8);
         server.shutdown().await.expect("clean shutdown");
+    }
+}
+
+/// graphql-transport-ws to the letter of its protocol document: the close codes, `error` for an
+/// operation that fails before it starts (and no `complete` after it), silence after a client's
+/// `complete`, and pong for ping.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphql_transport_ws_follows_its_protocol_document() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = app.serve().await;
+    let connect = || WsClient::connect(server.addr, "graphql-transport-ws");
+
+    let mut early = connect().await;
+    early
+        .send(json!({ "id": "1", "type": "subscribe", "payload": { "query": EVENTS } }))
+        .await;
+    assert_eq!(
+        early.recv().await["close"],
+        4401,
+        "subscribe before connection_ack"
+    );
+
+    let mut twice = connect().await;
+    assert_eq!(twice.init(json!({})).await["type"], "connection_ack");
+    assert_eq!(
+        twice.init(json!({})).await["close"],
+        4429,
+        "a second connection_init"
+    );
+
+    let mut invalid = connect().await;
+    invalid.send(json!({ "type": "bogus" })).await;
+    assert_eq!(
+        invalid.recv().await["close"],
+        4400,
+        "an unknown message type"
+    );
+
+    let mut ws = connect().await;
+    assert_eq!(ws.init(json!({})).await["type"], "connection_ack");
+    ws.send(json!({ "type": "ping", "payload": { "n": 1 } }))
+        .await;
+    let pong = ws.socket.next().await.expect("message").expect("ok");
+    let pong: Value = serde_json::from_str(pong.to_text().expect("text")).expect("JSON");
+    assert_eq!(pong, json!({ "type": "pong", "payload": { "n": 1 } }));
+
+    ws.send(json!({ "id": "bad", "type": "subscribe", "payload": { "query": "subscription { noSuchField }" } })).await;
+    let error = ws.recv().await;
+    assert_eq!(error["type"], "error", "{error}");
+    assert_eq!(error["id"], "bad");
+    assert!(
+        error["payload"].as_array().is_some_and(|e| !e.is_empty()),
+        "{error}"
+    );
+
+    ws.send(json!({ "id": "live", "type": "subscribe", "payload": { "query": EVENTS } }))
+        .await;
+    ws.send(json!({ "id": "live", "type": "subscribe", "payload": { "query": EVENTS } }))
+        .await;
+    let duplicate = ws.recv().await;
+    assert_eq!(
+        duplicate["close"], 4409,
+        "a second subscriber with an id in use: {duplicate}"
+    );
+
+    let mut quiet = connect().await;
+    assert_eq!(quiet.init(json!({})).await["type"], "connection_ack");
+    quiet
+        .send(json!({ "id": "x", "type": "subscribe", "payload": { "query": EVENTS } }))
+        .await;
+    quiet.send(json!({ "id": "x", "type": "complete" })).await;
+    quiet.send(json!({ "type": "ping" })).await;
+    let after_complete = quiet.socket.next().await.expect("message").expect("ok");
+    assert_eq!(
+        serde_json::from_str::<Value>(after_complete.to_text().expect("text")).expect("JSON"),
+        json!({ "type": "pong" }),
+        "nothing is sent for an operation the client completed; the next message is the pong"
+    );
+    server.shutdown().await.expect("clean shutdown");
+}
+
+db_test! {
+    /// A subscriber that stops reading does not stall writers or buffer their events: once it is
+    /// more than the allowed lag behind, it is ended with an error that says where to resume,
+    /// and resuming there delivers the rest.
+    async fn a_subscriber_that_falls_too_far_behind_is_ended_and_can_resume(backend) {
+        let limits = kizuna::config::Limits { max_subscriber_lag: 3, ..Default::default() };
+        let Some(app) = TestApp::with_limits(backend, limits).await else { return };
+        let after = app.last_log_id().await;
+        let request = async_graphql::Request::new(EVENTS)
+            .variables(async_graphql::Variables::from_json(json!({ "after": after })));
+        let mut stream = app.state.schema.execute_stream(request);
+        app.exec_as(Some(Role::Editor), CREATE, json!({ "slug": "slow-one" })).await;
+        let first = tokio::time::timeout(PATIENCE, stream.next()).await.expect("in time").expect("open");
+        let first = first.data.into_json().expect("JSON");
+        assert_eq!(first["initiativeEvents"]["kind"], "CREATED");
+
+        // Five writes while the subscriber reads nothing: they commit without waiting for it.
+        for slug in ["slow-two", "slow-three", "slow-four", "slow-five", "slow-six"] {
+            let response = app.exec_as(Some(Role::Editor), CREATE, json!({ "slug": slug })).await;
+            assert!(response.get("errors").is_none(), "{response}");
+        }
+        let ended = tokio::time::timeout(PATIENCE, stream.next()).await.expect("in time").expect("an error item");
+        let extensions = ended.errors[0].extensions.as_ref().expect("extensions");
+        assert_eq!(extensions.get("code").map(|c| c.to_string()), Some("\"SUBSCRIBER_TOO_SLOW\"".into()));
+        let resume = extensions.get("resumeAfter").map(|v| v.to_string()).expect("resumeAfter");
+        assert_eq!(resume.trim_matches('"'), first["initiativeEvents"]["id"].as_str().expect("id"));
+        assert!(tokio::time::timeout(PATIENCE, stream.next()).await.expect("in time").is_none(), "the stream ended");
+
+        let request = async_graphql::Request::new(EVENTS)
+            .variables(async_graphql::Variables::from_json(json!({ "after": resume.trim_matches('"') })));
+        let mut resumed = app.state.schema.execute_stream(request);
+        let mut slugs = Vec::new();
+        while slugs.len() < 5 {
+            let item = tokio::time::timeout(PATIENCE, resumed.next()).await.expect("in time").expect("open");
+            let data = item.data.into_json().expect("JSON");
+            slugs.push(data["initiativeEvents"]["initiative"]["slug"].as_str().expect("slug").to_owned());
+        }
+        assert_eq!(slugs, ["slow-two", "slow-three", "slow-four", "slow-five", "slow-six"]);
     }
 }
