@@ -514,3 +514,28 @@ db_test! {
         assert_eq!(slugs, ["slow-two", "slow-three", "slow-four", "slow-five", "slow-six"]);
     }
 }
+
+db_test! {
+    async fn initiative_created_streams_new_initiatives_only(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let after = app.last_log_id().await;
+        let request = async_graphql::Request::new(
+            "subscription($after: ID) { initiativeCreated(after: $after) { slug status sectors { nodes { slug } } } }",
+        )
+        .variables(async_graphql::Variables::from_json(json!({ "after": after })));
+        let mut stream = app.state.schema.execute_stream(request);
+        app.exec_as(Some(Role::Editor), CREATE, json!({ "slug": "created-one" })).await;
+        app.exec_as(Some(Role::Editor), STATUS, json!({ "slug": "created-one" })).await;
+        app.exec_as(Some(Role::Editor), CREATE, json!({ "slug": "created-two" })).await;
+        let mut seen = Vec::new();
+        while seen.len() < 2 {
+            let item = tokio::time::timeout(PATIENCE, stream.next()).await.expect("in time").expect("open");
+            assert!(item.errors.is_empty(), "{:?}", item.errors);
+            let data = item.data.into_json().expect("JSON");
+            seen.push(data["initiativeCreated"].clone());
+        }
+        assert_eq!(seen[0]["slug"], "created-one", "the status change is not a creation");
+        assert_eq!(seen[1]["slug"], "created-two");
+        assert_eq!(seen[1]["sectors"]["nodes"][0]["slug"], "batteries");
+    }
+}
