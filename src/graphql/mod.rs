@@ -21,20 +21,28 @@ pub type KizunaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema over a database connection, with the loaders, limits and event bus it needs.
 pub fn build_schema(db: DatabaseConnection, limits: Limits, bus: EventBus) -> KizunaSchema {
-    let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
-        .data(limits)
-        .data(StreamSettings {
-            max_lag: limits.max_subscriber_lag,
-        })
-        .data(bus)
-        .data(db.clone());
+    let builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
+    )
+    .data(limits)
+    .data(StreamSettings {
+        max_lag: limits.max_subscriber_lag,
+    })
+    .data(bus)
+    .data(db.clone());
     let delay = std::time::Duration::from_millis(limits.batch_delay_ms);
     loaders::register(builder, &db, delay).finish()
 }
 
 /// The schema in SDL, as `kizuna export-schema` prints it and `schema.graphql` stores it.
 pub fn schema_sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }

@@ -7,12 +7,16 @@ use crate::error::Result;
 use crate::graphql::loaders::{load_by_id, load_page};
 use crate::graphql::relay::{NodeKind, decode_global_id};
 use crate::graphql::types::*;
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, MergedObject, Object};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
-/// Entry points of the graph.
+/// Entry points of the graph: the parts below, merged.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(CoreQuery);
+
+/// Root connections, lookups by natural key, and Relay `node`.
 #[derive(Default)]
-pub struct QueryRoot;
+pub struct CoreQuery;
 
 /// Simple filters on initiatives; every condition given must hold. Slugs that name nothing are
 /// an error (NOT_FOUND), so a typo never reads as "no results".
@@ -115,7 +119,7 @@ macro_rules! root_page {
 
 /// Entry points of the graph: root connections, lookups by natural key, and Relay `node`.
 #[Object]
-impl QueryRoot {
+impl CoreQuery {
     /// The eight directions of the Joint Vision, in order.
     async fn directions(
         &self,

@@ -23,7 +23,7 @@ fn committed_schema_matches_the_code() {
 #[tokio::test]
 async fn every_type_field_and_argument_has_a_description() {
     let schema = async_graphql::Schema::build(
-        kizuna::graphql::query::QueryRoot,
+        kizuna::graphql::query::QueryRoot::default(),
         async_graphql::EmptyMutation,
         async_graphql::EmptySubscription,
     )
