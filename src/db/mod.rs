@@ -4,6 +4,7 @@
 pub mod log;
 pub mod lookup;
 pub mod page;
+pub mod query;
 
 use crate::metrics::Metrics;
 use migration::{Migrator, MigratorTrait};

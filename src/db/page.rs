@@ -3,19 +3,15 @@
 //! Every to-many field of the API is a cursor connection. Resolving `first: 10` for each of 40
 //! parents must not cost 40 statements, so a page request for many parents becomes one query
 //! that numbers each parent's children with a window function and keeps the first `n + 1` of
-//! each (`+ 1` tells whether there is a next page). The same query counts each parent's children
-//! for `totalCount` and each row's position in the whole list for `hasPreviousPage`.
+//! each (`+ 1` tells whether there is a next page).
 //!
-//! Pages are keyset-paginated on the child's primary key: a cursor is the last id seen, so rows
-//! inserted between two requests never shift a page.
-//!
-//! All values spliced into the SQL are integers or `'static` strings chosen in this crate, so the
-//! statements need no bound parameters.
+//! Pages are keyset-paginated on the requested ordering plus the id (see `db::query`), so rows
+//! inserted between two requests never shift a page. `totalCount` costs a second, grouped
+//! statement, and only when a client asks for it.
 
-use crate::domain::InitiativeStatus;
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use crate::db::query::{Cond, OrderTerm, PageSpec, Param, SqlWriter, Window};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use std::collections::HashMap;
-use std::fmt::Write;
 
 /// How the rows of a child table hang off a parent row.
 #[derive(Clone, Copy, Debug)]
@@ -229,71 +225,32 @@ impl Rel {
     }
 }
 
-/// A validated page request: at most `first` rows after the row with id `after`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PageArgs {
-    pub first: u32,
-    pub after: Option<i32>,
-}
-
-/// The simple initiative filters (slugs already resolved to ids). Applies to any connection whose
-/// child table is `initiatives`; the default filters nothing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct InitiativeFilter {
-    pub direction_id: Option<i32>,
-    pub sector_id: Option<i32>,
-    pub prefecture_id: Option<i32>,
-    pub indian_state_id: Option<i32>,
-    pub status: Option<InitiativeStatus>,
-}
-
-impl InitiativeFilter {
-    /// `AND …` conditions on the alias `c`, or nothing.
-    fn write_sql(&self, sql: &mut String) {
-        if let Some(id) = self.direction_id {
-            let _ = write!(sql, " AND c.direction_id = {id}");
-        }
-        if let Some(id) = self.sector_id {
-            let _ = write!(
-                sql,
-                " AND EXISTS (SELECT 1 FROM initiative_sectors f WHERE f.initiative_id = c.id AND f.sector_id = {id})"
-            );
-        }
-        if let Some(id) = self.prefecture_id {
-            let _ = write!(
-                sql,
-                " AND EXISTS (SELECT 1 FROM initiative_prefectures f WHERE f.initiative_id = c.id AND f.prefecture_id = {id})"
-            );
-        }
-        if let Some(id) = self.indian_state_id {
-            let _ = write!(
-                sql,
-                " AND EXISTS (SELECT 1 FROM initiative_indian_states f WHERE f.initiative_id = c.id AND f.indian_state_id = {id})"
-            );
-        }
-        if let Some(status) = self.status {
-            // `as_db` is one of a fixed set of lowercase words, never client text.
-            let _ = write!(sql, " AND c.status = '{}'", status.as_db());
-        }
-    }
-}
-
 /// One parent's page of children.
 #[derive(Clone, Debug)]
 pub struct Page<M> {
     pub rows: Vec<M>,
+    /// Each row's sort-key values, for its cursor.
+    pub keys: Vec<Vec<Param>>,
+    /// The ordering the page was read in (cursors must be used with the same one).
+    pub order: Vec<OrderTerm>,
+    /// The table the rows come from (cursors must be used on the same kind of list).
+    pub table: &'static str,
     pub has_next_page: bool,
     pub has_previous_page: bool,
-    pub total_count: i64,
+    /// Rows matching the filter across all pages; `None` when not asked for.
+    pub total_count: Option<i64>,
 }
 
 impl<M> Default for Page<M> {
     fn default() -> Self {
         Self {
             rows: Vec::new(),
+            keys: Vec::new(),
+            order: Vec::new(),
+            table: "",
             has_next_page: false,
             has_previous_page: false,
-            total_count: 0,
+            total_count: None,
         }
     }
 }
@@ -301,10 +258,10 @@ impl<M> Default for Page<M> {
 /// The parent id root connections are keyed under.
 pub const ROOT_PARENT: i32 = 0;
 
-/// Builds the one statement that pages `rel` for all `parents`.
-pub fn page_sql(rel: Rel, parents: &[i32], args: PageArgs, filter: &InitiativeFilter) -> String {
+/// `(parent expression, FROM clause)` of a relation.
+fn source(rel: Rel) -> (String, String) {
     let (table, via) = rel.spec();
-    let (parent_expr, from) = match via {
+    match via {
         Via::Root => (ROOT_PARENT.to_string(), format!("{table} c")),
         Via::Column(column) => (format!("c.{column}"), format!("{table} c")),
         Via::Junction {
@@ -317,69 +274,160 @@ pub fn page_sql(rel: Rel, parents: &[i32], args: PageArgs, filter: &InitiativeFi
         ),
         Via::Participants { parent, child } => (
             format!("l.{parent}"),
-            // A child reached twice (e.g. an event with the same prefecture as two rows) would be
-            // impossible by the unique index, but DISTINCT keeps the count honest regardless.
+            // DISTINCT: the unique indexes already forbid a party twice per event, but a page
+            // must not repeat a row even if data were loaded around them.
             format!(
                 "{table} c JOIN (SELECT DISTINCT {parent}, {child} FROM event_participants WHERE {child} IS NOT NULL) l ON l.{child} = c.id"
             ),
         ),
-    };
-    let mut sql = format!(
-        "SELECT * FROM (SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.kz_parent ORDER BY b.id) AS kz_rn FROM (\
-         SELECT c.*, {parent_expr} AS kz_parent, \
-         COUNT(*) OVER (PARTITION BY {parent_expr}) AS kz_total, \
-         ROW_NUMBER() OVER (PARTITION BY {parent_expr} ORDER BY c.id) AS kz_pos \
-         FROM {from} WHERE 1 = 1"
-    );
-    if !matches!(via, Via::Root) {
-        let ids: Vec<String> = parents.iter().map(i32::to_string).collect();
-        let _ = write!(sql, " AND {parent_expr} IN ({})", ids.join(", "));
     }
-    if table == "initiatives" {
-        filter.write_sql(&mut sql);
-    }
-    sql.push_str(") b");
-    if let Some(after) = args.after {
-        let _ = write!(sql, " WHERE b.id > {after}");
-    }
-    let _ = write!(
-        sql,
-        ") p WHERE p.kz_rn <= {} ORDER BY p.kz_parent, p.id",
-        u64::from(args.first) + 1
-    );
-    sql
 }
 
-/// Loads one page of `rel` for every parent in one statement. Parents without children get an
-/// empty page.
+fn write_where(
+    w: &mut SqlWriter,
+    rel: Rel,
+    parent_expr: &str,
+    parents: &[i32],
+    filter: Option<&Cond>,
+) {
+    w.push(" WHERE 1 = 1");
+    if !matches!(rel.spec().1, Via::Root) {
+        let ids: Vec<String> = parents.iter().map(i32::to_string).collect();
+        w.push(&format!(" AND {parent_expr} IN ({})", ids.join(", ")));
+    }
+    if let Some(filter) = filter {
+        w.push(" AND ");
+        w.cond(filter, "c");
+    }
+}
+
+/// The statement that pages `rel` for all `parents` at once.
+pub fn page_sql(backend: DbBackend, rel: Rel, parents: &[i32], spec: &PageSpec) -> SqlWriter {
+    let (parent_expr, from) = source(rel);
+    let (n, position, reverse) = match &spec.window {
+        Window::First { n, after } => (*n, after.as_ref(), false),
+        Window::Last { n, before } => (*n, before.as_ref(), true),
+    };
+    let mut w = SqlWriter::new(backend);
+    w.push("SELECT * FROM (SELECT c.*");
+    for (i, term) in spec.order.iter().enumerate() {
+        w.push(&format!(", c.{} AS kz_k{i}", term.column));
+    }
+    w.push(&format!(
+        ", {parent_expr} AS kz_parent, ROW_NUMBER() OVER (PARTITION BY {parent_expr} ORDER BY "
+    ));
+    w.order_by(&spec.order, "c", reverse);
+    w.push(&format!(") AS kz_rn FROM {from}"));
+    write_where(&mut w, rel, &parent_expr, parents, spec.filter.as_ref());
+    if let Some(position) = position {
+        w.push(" AND ");
+        w.after_position(&spec.order, "c", position, reverse);
+    }
+    w.push(&format!(
+        ") p WHERE p.kz_rn <= {} ORDER BY p.kz_parent, p.kz_rn",
+        u64::from(n) + 1
+    ));
+    w
+}
+
+/// The statement that counts matching children per parent.
+pub fn count_sql(
+    backend: DbBackend,
+    rel: Rel,
+    parents: &[i32],
+    filter: Option<&Cond>,
+) -> SqlWriter {
+    let (parent_expr, from) = source(rel);
+    let mut w = SqlWriter::new(backend);
+    let grouped = !matches!(rel.spec().1, Via::Root);
+    w.push(&format!(
+        "SELECT {parent_expr} AS kz_parent, COUNT(*) AS kz_total FROM {from}"
+    ));
+    write_where(&mut w, rel, &parent_expr, parents, filter);
+    if grouped {
+        w.push(&format!(" GROUP BY {parent_expr}"));
+    }
+    w
+}
+
+/// Loads one page of `rel` for every parent: one statement for the rows, and one more for the
+/// totals when they were asked for. Parents without matching children get an empty page.
 pub async fn load_pages<M: FromQueryResult>(
     db: &impl ConnectionTrait,
     rel: Rel,
     parents: &[i32],
-    args: PageArgs,
-    filter: &InitiativeFilter,
+    spec: &PageSpec,
 ) -> Result<HashMap<i32, Page<M>>, DbErr> {
-    let sql = page_sql(rel, parents, args, filter);
+    let backend = db.get_database_backend();
+    let (n, paging_back, has_position) = match &spec.window {
+        Window::First { n, after } => (*n, false, after.is_some()),
+        Window::Last { n, before } => (*n, true, before.is_some()),
+    };
+    let w = page_sql(backend, rel, parents, spec);
     let rows = db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .query_all_raw(Statement::from_sql_and_values(backend, w.sql, w.values))
         .await?;
     let mut pages: HashMap<i32, Page<M>> = HashMap::with_capacity(parents.len());
+    for parent in parents {
+        pages.insert(
+            *parent,
+            Page {
+                order: spec.order.clone(),
+                table: rel.spec().0,
+                ..Page::default()
+            },
+        );
+    }
     for row in rows {
         let parent: i32 = row.try_get("", "kz_parent")?;
         let rn: i64 = row.try_get("", "kz_rn")?;
-        let page = pages.entry(parent).or_default();
-        if page.rows.is_empty() && !page.has_next_page {
-            page.total_count = row.try_get("", "kz_total")?;
-            page.has_previous_page = row.try_get::<i64>("", "kz_pos")? > 1;
-        }
-        if rn > i64::from(args.first) {
-            page.has_next_page = true;
+        let Some(page) = pages.get_mut(&parent) else {
+            continue;
+        };
+        if rn > i64::from(n) {
+            // One row beyond the page: there is more in the direction of travel.
+            if paging_back {
+                page.has_previous_page = true;
+            } else {
+                page.has_next_page = true;
+            }
         } else {
             page.rows.push(M::from_query_result(&row, "")?);
+            let keys = spec
+                .order
+                .iter()
+                .enumerate()
+                .map(|(i, term)| term.read(&row, &format!("kz_k{i}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            page.keys.push(keys);
         }
     }
-    for parent in parents {
-        pages.entry(*parent).or_default();
+    for page in pages.values_mut() {
+        if paging_back {
+            page.rows.reverse();
+            page.keys.reverse();
+            // Relay allows "false" when it cannot tell cheaply; with a `before` cursor there is
+            // at least the row it points at.
+            page.has_next_page = has_position;
+        } else {
+            page.has_previous_page = has_position;
+        }
+    }
+    if spec.want_total {
+        let w = count_sql(backend, rel, parents, spec.filter.as_ref());
+        let counts = db
+            .query_all_raw(Statement::from_sql_and_values(backend, w.sql, w.values))
+            .await?;
+        for page in pages.values_mut() {
+            page.total_count = Some(0);
+        }
+        for row in counts {
+            let parent: i32 = row.try_get("", "kz_parent")?;
+            let total: i64 = row.try_get("", "kz_total")?;
+            if let Some(page) = pages.get_mut(&parent) {
+                page.total_count = Some(total);
+            }
+        }
     }
     Ok(pages)
 }
@@ -406,36 +454,89 @@ pub async fn load_by_ids<M: FromQueryResult>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::query::{CmpOp, KeyKind, OrderTerm, Param};
 
-    #[test]
-    fn nested_page_sql_batches_parents_and_limits_each_one() {
-        let sql = page_sql(
-            Rel::InitiativeSectors,
-            &[3, 5],
-            PageArgs {
-                first: 2,
-                after: Some(9),
-            },
-            &InitiativeFilter::default(),
-        );
-        assert!(sql.contains("l.initiative_id IN (3, 5)"), "{sql}");
-        assert!(sql.contains("WHERE b.id > 9"), "{sql}");
-        assert!(sql.contains("kz_rn <= 3"), "{sql}");
+    fn spec(window: Window, filter: Option<Cond>) -> PageSpec {
+        PageSpec {
+            filter,
+            order: Vec::new(),
+            window,
+            want_total: false,
+        }
     }
 
     #[test]
-    fn initiative_filters_apply_only_to_initiative_children() {
-        let filter = InitiativeFilter {
-            sector_id: Some(4),
-            ..Default::default()
+    fn nested_page_sql_batches_parents_and_limits_each_one() {
+        let w = page_sql(
+            DbBackend::Sqlite,
+            Rel::InitiativeSectors,
+            &[3, 5],
+            &spec(
+                Window::First {
+                    n: 2,
+                    after: Some((Vec::new(), 9)),
+                },
+                None,
+            ),
+        );
+        assert!(w.sql.contains("l.initiative_id IN (3, 5)"), "{}", w.sql);
+        assert!(w.sql.contains("c.id > ?"), "{}", w.sql);
+        assert!(w.sql.contains("kz_rn <= 3"), "{}", w.sql);
+    }
+
+    #[test]
+    fn paging_backwards_reverses_the_order_and_the_position_test() {
+        let mut s = spec(
+            Window::Last {
+                n: 2,
+                before: Some((vec![Param::Text(Some("B".into()))], 4)),
+            },
+            None,
+        );
+        s.order = vec![OrderTerm {
+            column: "name",
+            kind: KeyKind::Text,
+            descending: false,
+            nullable: false,
+        }];
+        let w = page_sql(
+            DbBackend::Postgres,
+            Rel::Root("initiatives"),
+            &[ROOT_PARENT],
+            &s,
+        );
+        assert!(
+            w.sql.contains("ORDER BY c.name DESC, c.id DESC"),
+            "{}",
+            w.sql
+        );
+        assert!(w.sql.contains("(c.name < $1)"), "{}", w.sql);
+    }
+
+    #[test]
+    fn counts_group_by_parent_except_at_the_root() {
+        let filter = Cond::Cmp {
+            column: "status",
+            op: CmpOp::Eq,
+            value: Param::Text(Some("signed".into())),
         };
-        let args = PageArgs {
-            first: 10,
-            after: None,
-        };
-        let initiatives = page_sql(Rel::Root("initiatives"), &[ROOT_PARENT], args, &filter);
-        assert!(initiatives.contains("f.sector_id = 4"), "{initiatives}");
-        let sectors = page_sql(Rel::Root("sectors"), &[ROOT_PARENT], args, &filter);
-        assert!(!sectors.contains("f.sector_id"), "{sectors}");
+        let root = count_sql(
+            DbBackend::Sqlite,
+            Rel::Root("initiatives"),
+            &[ROOT_PARENT],
+            Some(&filter),
+        );
+        assert!(!root.sql.contains("GROUP BY"), "{}", root.sql);
+        let nested = count_sql(
+            DbBackend::Sqlite,
+            Rel::DirectionInitiatives,
+            &[1, 2],
+            Some(&filter),
+        );
+        assert!(
+            nested.sql.ends_with("GROUP BY c.direction_id"),
+            "{}",
+            nested.sql
+        );
     }
 }

@@ -5,7 +5,8 @@
 //! that the executor issues together, so a write is visible to the next read.
 
 use crate::db::lookup;
-use crate::db::page::{InitiativeFilter, Page, PageArgs, Rel, load_by_ids, load_pages};
+use crate::db::page::{Page, Rel, load_by_ids, load_pages};
+use crate::db::query::PageSpec;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, FromQueryResult};
@@ -13,20 +14,18 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::error::{AppError, Result};
-use crate::graphql::relay::page_args;
+use crate::error::Result;
 
-/// Key of a page load: which relation, under which parent, which page, which filter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Key of a page load: which relation, under which parent, which page (filter, order, window).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PageKey {
     pub rel: Rel,
     pub parent: i32,
-    pub args: PageArgs,
-    pub filter: InitiativeFilter,
+    pub spec: Arc<PageSpec>,
 }
 
 /// Loads pages of entity `E` for many parents at once: one statement per distinct
-/// (relation, page arguments, filter) in the batch.
+/// (relation, page spec) in the batch, two when totals are asked for.
 pub struct PageLoader<E> {
     db: DatabaseConnection,
     entity: PhantomData<fn() -> E>,
@@ -50,23 +49,22 @@ where
     type Error = DbErr;
 
     async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, DbErr> {
-        let mut groups: HashMap<(Rel, PageArgs, InitiativeFilter), Vec<i32>> = HashMap::new();
+        let mut groups: HashMap<(Rel, Arc<PageSpec>), Vec<i32>> = HashMap::new();
         for key in keys {
             groups
-                .entry((key.rel, key.args, key.filter))
+                .entry((key.rel, key.spec.clone()))
                 .or_default()
                 .push(key.parent);
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for ((rel, args, filter), parents) in groups {
-            let pages = load_pages::<E::Model>(&self.db, rel, &parents, args, &filter).await?;
+        for ((rel, spec), parents) in groups {
+            let pages = load_pages::<E::Model>(&self.db, rel, &parents, &spec).await?;
             for (parent, page) in pages {
                 out.insert(
                     PageKey {
                         rel,
                         parent,
-                        args,
-                        filter,
+                        spec: spec.clone(),
                     },
                     Arc::new(page),
                 );
@@ -204,24 +202,18 @@ pub async fn load_page<E>(
     ctx: &Context<'_>,
     rel: Rel,
     parent: i32,
-    first: Option<i32>,
-    after: Option<String>,
-    filter: InitiativeFilter,
+    spec: PageSpec,
 ) -> Result<Arc<Page<E::Model>>>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Clone + Send + Sync + 'static,
 {
-    let args = page_args(ctx, first, after)?;
-    let loader = ctx
-        .data::<DataLoader<PageLoader<E>>>()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e.message)))?;
+    let loader = ctx.data::<DataLoader<PageLoader<E>>>()?;
     let page = loader
         .load_one(PageKey {
             rel,
             parent,
-            args,
-            filter,
+            spec: Arc::new(spec),
         })
         .await?;
     Ok(page.unwrap_or_default())
@@ -233,8 +225,6 @@ where
     E: EntityTrait + Default,
     E::Model: FromQueryResult + Clone + Send + Sync + 'static,
 {
-    let loader = ctx
-        .data::<DataLoader<ByIdLoader<E>>>()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e.message)))?;
+    let loader = ctx.data::<DataLoader<ByIdLoader<E>>>()?;
     Ok(loader.load_one(id).await?)
 }

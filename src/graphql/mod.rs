@@ -1,8 +1,10 @@
 //! The GraphQL schema: roots, object types, loaders and Relay plumbing. Compiles without axum.
 
 pub mod auth;
+pub mod filter;
 pub mod loaders;
 pub mod mutation;
+pub mod order;
 pub mod query;
 pub mod relay;
 pub mod subscription;

@@ -1,13 +1,16 @@
 //! `QueryRoot`: root connections, lookups by natural key, and Relay `node`/`nodes`.
 
-use crate::db::lookup::{find_one_by, id_by_slug};
-use crate::db::page::{InitiativeFilter, ROOT_PARENT, Rel};
+use crate::db::lookup::find_one_by;
+use crate::db::page::{ROOT_PARENT, Rel};
 use crate::error::AppError;
 use crate::error::Result;
+use crate::graphql::filter::*;
 use crate::graphql::loaders::{load_by_id, load_page};
+use crate::graphql::order::*;
+use crate::graphql::relay::{ConnArgs, page_spec};
 use crate::graphql::relay::{NodeKind, decode_global_id};
 use crate::graphql::types::*;
-use async_graphql::{Context, ID, InputObject, MergedObject, Object};
+use async_graphql::{Context, ID, MergedObject, Object};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 /// Entry points of the graph: the parts below, merged.
@@ -18,41 +21,8 @@ pub struct QueryRoot(CoreQuery);
 #[derive(Default)]
 pub struct CoreQuery;
 
-/// Simple filters on initiatives; every condition given must hold. Slugs that name nothing are
-/// an error (NOT_FOUND), so a typo never reads as "no results".
-#[derive(Clone, Debug, Default, InputObject)]
-pub struct InitiativeFilterInput {
-    /// Only initiatives under the direction with this slug.
-    pub direction: Option<String>,
-    /// Only initiatives touching the sector with this slug.
-    pub sector: Option<String>,
-    /// Only initiatives the prefecture with this slug takes part in.
-    pub prefecture: Option<String>,
-    /// Only initiatives the Indian state with this slug takes part in.
-    pub indian_state: Option<String>,
-    /// Only initiatives with this status.
-    pub status: Option<InitiativeStatus>,
-}
-
 fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection> {
     Ok(ctx.data::<DatabaseConnection>()?)
-}
-
-/// Resolves an optional slug to an id, or NOT_FOUND naming the field.
-async fn resolve_slug(
-    ctx: &Context<'_>,
-    table: &'static str,
-    what: &str,
-    slug: Option<&str>,
-) -> Result<Option<i32>> {
-    let Some(slug) = slug else { return Ok(None) };
-    match id_by_slug(db(ctx)?, table, slug)
-        .await
-        .map_err(AppError::from)?
-    {
-        Some(id) => Ok(Some(id)),
-        None => Err(AppError::NotFound(format!("no {what} with slug {slug:?}"))),
-    }
 }
 
 /// Finds a row by slug, or NOT_FOUND.
@@ -103,38 +73,66 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
     })
 }
 
-/// Declares a root connection field over a whole table.
-macro_rules! root_page {
-    ($ctx:expr, $entity:path, $table:literal, $first:expr, $after:expr) => {
-        load_page::<$entity>(
-            $ctx,
-            Rel::Root($table),
-            ROOT_PARENT,
-            $first,
-            $after,
-            InitiativeFilter::default(),
-        )
-    };
+/// Entry points of the graph: root connections, lookups by natural key, and Relay `node`.
+/// Loads a page of a whole table with the client's pagination, filter and ordering.
+async fn root<E, F: ToCond, O: ToTerm>(
+    ctx: &Context<'_>,
+    table: &'static str,
+    args: ConnArgs,
+    filter: Option<F>,
+    order_by: Option<Vec<O>>,
+) -> Result<std::sync::Arc<crate::db::page::Page<E::Model>>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    let order: Vec<_> = order_by
+        .unwrap_or_default()
+        .iter()
+        .map(ToTerm::to_term)
+        .collect();
+    let spec = page_spec(ctx, table, args, filter.map(|f| f.to_cond()), order)?;
+    load_page::<E>(ctx, Rel::Root(table), ROOT_PARENT, spec).await
 }
 
-/// Entry points of the graph: root connections, lookups by natural key, and Relay `node`.
 #[Object]
 impl CoreQuery {
     /// The eight directions of the Joint Vision, in order.
+    #[allow(clippy::too_many_arguments)]
     async fn directions(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<DirectionFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<DirectionOrder>>,
     ) -> Result<DirectionConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(DirectionConnection(
-            root_page!(ctx, entity::directions::Entity, "directions", first, after).await?,
+            root::<entity::directions::Entity, _, _>(ctx, "directions", args, filter, order_by)
+                .await?,
         ))
     }
 
@@ -175,53 +173,43 @@ impl CoreQuery {
         }
     }
 
-    /// Initiatives, optionally filtered by direction, sector, participant and status.
+    /// Initiatives: filter by any field or related row, sort, and page both ways.
+    #[allow(clippy::too_many_arguments)]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Conditions the initiatives must all meet.")] filter: Option<
-            InitiativeFilterInput,
-        >,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<InitiativeFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<InitiativeOrder>>,
     ) -> Result<InitiativeConnection> {
-        let input = filter.unwrap_or_default();
-        let filter = InitiativeFilter {
-            direction_id: resolve_slug(ctx, "directions", "direction", input.direction.as_deref())
-                .await?,
-            sector_id: resolve_slug(ctx, "sectors", "sector", input.sector.as_deref()).await?,
-            prefecture_id: resolve_slug(
-                ctx,
-                "prefectures",
-                "prefecture",
-                input.prefecture.as_deref(),
-            )
-            .await?,
-            indian_state_id: resolve_slug(
-                ctx,
-                "indian_states",
-                "Indian state",
-                input.indian_state.as_deref(),
-            )
-            .await?,
-            status: input.status.map(Into::into),
-        };
-        let page = load_page::<entity::initiatives::Entity>(
-            ctx,
-            Rel::Root("initiatives"),
-            ROOT_PARENT,
+        let args = ConnArgs {
             first,
             after,
-            filter,
-        )
-        .await?;
-        Ok(InitiativeConnection(page))
+            last,
+            before,
+        };
+        Ok(InitiativeConnection(
+            root::<entity::initiatives::Entity, _, _>(ctx, "initiatives", args, filter, order_by)
+                .await?,
+        ))
     }
 
     /// One initiative by slug, e.g. `battery-supply-chain`.
@@ -238,20 +226,40 @@ impl CoreQuery {
     }
 
     /// All sectors.
+    #[allow(clippy::too_many_arguments)]
     async fn sectors(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<SectorFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<SectorOrder>>,
     ) -> Result<SectorConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(SectorConnection(
-            root_page!(ctx, entity::sectors::Entity, "sectors", first, after).await?,
+            root::<entity::sectors::Entity, _, _>(ctx, "sectors", args, filter, order_by).await?,
         ))
     }
 
@@ -269,27 +277,41 @@ impl CoreQuery {
     }
 
     /// The 47 prefectures of Japan, in JIS code order.
+    #[allow(clippy::too_many_arguments)]
     async fn prefectures(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<PrefectureFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<PrefectureOrder>>,
     ) -> Result<PrefectureConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(PrefectureConnection(
-            root_page!(
-                ctx,
-                entity::prefectures::Entity,
-                "prefectures",
-                first,
-                after
-            )
-            .await?,
+            root::<entity::prefectures::Entity, _, _>(ctx, "prefectures", args, filter, order_by)
+                .await?,
         ))
     }
 
@@ -307,25 +329,45 @@ impl CoreQuery {
     }
 
     /// The 28 states and 8 union territories of India.
+    #[allow(clippy::too_many_arguments)]
     async fn indian_states(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<IndianStateFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<IndianStateOrder>>,
     ) -> Result<IndianStateConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(IndianStateConnection(
-            root_page!(
+            root::<entity::indian_states::Entity, _, _>(
                 ctx,
-                entity::indian_states::Entity,
                 "indian_states",
-                first,
-                after
+                args,
+                filter,
+                order_by,
             )
             .await?,
         ))
@@ -345,27 +387,41 @@ impl CoreQuery {
     }
 
     /// State–prefecture partnerships.
+    #[allow(clippy::too_many_arguments)]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<PartnershipFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<PartnershipOrder>>,
     ) -> Result<PartnershipConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(PartnershipConnection(
-            root_page!(
-                ctx,
-                entity::partnerships::Entity,
-                "partnerships",
-                first,
-                after
-            )
-            .await?,
+            root::<entity::partnerships::Entity, _, _>(ctx, "partnerships", args, filter, order_by)
+                .await?,
         ))
     }
 
@@ -383,45 +439,85 @@ impl CoreQuery {
     }
 
     /// Investment targets.
+    #[allow(clippy::too_many_arguments)]
     async fn investment_targets(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<InvestmentTargetFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<InvestmentTargetOrder>>,
     ) -> Result<InvestmentTargetConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(InvestmentTargetConnection(
-            root_page!(
+            root::<entity::investment_targets::Entity, _, _>(
                 ctx,
-                entity::investment_targets::Entity,
                 "investment_targets",
-                first,
-                after
+                args,
+                filter,
+                order_by,
             )
             .await?,
         ))
     }
 
     /// Real-world events.
+    #[allow(clippy::too_many_arguments)]
     async fn events(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<EventFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<EventOrder>>,
     ) -> Result<EventConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(EventConnection(
-            root_page!(ctx, entity::events::Entity, "events", first, after).await?,
+            root::<entity::events::Entity, _, _>(ctx, "events", args, filter, order_by).await?,
         ))
     }
 
@@ -439,20 +535,40 @@ impl CoreQuery {
     }
 
     /// Sources behind the facts.
+    #[allow(clippy::too_many_arguments)]
     async fn sources(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<SourceFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<SourceOrder>>,
     ) -> Result<SourceConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(SourceConnection(
-            root_page!(ctx, entity::sources::Entity, "sources", first, after).await?,
+            root::<entity::sources::Entity, _, _>(ctx, "sources", args, filter, order_by).await?,
         ))
     }
 
@@ -469,26 +585,46 @@ impl CoreQuery {
         )
     }
 
-    /// The initiative event log across all initiatives, oldest first.
+    /// The initiative event log across all initiatives, in sequence (commit) order.
+    #[allow(clippy::too_many_arguments)]
     async fn initiative_events(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<InitiativeEventFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<InitiativeEventOrder>>,
     ) -> Result<InitiativeEventConnection> {
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         Ok(InitiativeEventConnection(
-            root_page!(
+            root::<entity::initiative_events::Entity, _, _>(
                 ctx,
-                entity::initiative_events::Entity,
                 "initiative_events",
-                first,
-                after
+                args,
+                filter,
+                order_by,
             )
             .await?,
         ))

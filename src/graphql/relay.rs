@@ -2,11 +2,12 @@
 //! types every to-many field returns.
 
 use crate::config::Limits;
-use crate::db::page::PageArgs;
+use crate::db::query::{Cond, KeyKind, OrderTerm, PageSpec, Param, Window};
 use crate::error::{AppError, Result};
 use async_graphql::{Context, ID, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
 
 /// Object types that can be fetched by global id. The name is part of the id, so ids of
 /// different types never collide.
@@ -101,55 +102,187 @@ pub fn decode_global_id(id: &str) -> Option<(NodeKind, i32)> {
     (key > 0).then_some((kind, key))
 }
 
-const CURSOR_PREFIX: &str = "kz1:";
+/// Bytes of SHA-256 a cursor carries to detect edits.
+const CHECK_LEN: usize = 6;
 
-/// The cursor of a row in a connection: opaque to clients, the row's key to us.
-pub fn cursor(id: i32) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
+fn signature(table: &str, order: &[OrderTerm]) -> String {
+    let terms: Vec<String> = order
+        .iter()
+        .map(|t| format!("{}:{}", t.column, if t.descending { "desc" } else { "asc" }))
+        .collect();
+    format!("{table}|{}", terms.join(","))
 }
 
-/// Decodes a cursor this server issued.
-pub fn decode_cursor(cursor: &str) -> Option<i32> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    text.strip_prefix(CURSOR_PREFIX)?
-        .parse()
-        .ok()
-        .filter(|id| *id >= 0)
-}
-
-/// Validates `first`/`after` against the configured limits. Over the maximum is an error, not a
-/// silent cut: a client that asked for 500 must not believe it got everything.
-pub fn page_args(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<PageArgs> {
-    let limits = ctx
-        .data::<Limits>()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e.message)))?;
-    let first = match first {
-        None => limits.default_page_size,
-        Some(n) if n < 0 => {
-            return Err(AppError::bad_input("first", "`first` must not be negative"));
+fn key_json(param: &Param) -> serde_json::Value {
+    match param {
+        Param::Int(v) => serde_json::json!(v),
+        Param::Text(v) => serde_json::json!(v),
+        Param::Bool(v) => serde_json::json!(v),
+        Param::Date(v) => serde_json::json!(v.map(|d| d.format("%Y-%m-%d").to_string())),
+        Param::Timestamp(v) => {
+            serde_json::json!(v.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
         }
+    }
+}
+
+fn key_param(kind: KeyKind, value: &serde_json::Value) -> Option<Param> {
+    if value.is_null() {
+        return Some(match kind {
+            KeyKind::Int => Param::Int(None),
+            KeyKind::Text => Param::Text(None),
+            KeyKind::Date => Param::Date(None),
+            KeyKind::Timestamp => Param::Timestamp(None),
+        });
+    }
+    Some(match kind {
+        KeyKind::Int => Param::Int(Some(value.as_i64()?)),
+        KeyKind::Text => Param::Text(Some(value.as_str()?.to_owned())),
+        KeyKind::Date => Param::Date(Some(
+            chrono::NaiveDate::parse_from_str(value.as_str()?, "%Y-%m-%d").ok()?,
+        )),
+        KeyKind::Timestamp => Param::Timestamp(Some(
+            chrono::DateTime::parse_from_rfc3339(value.as_str()?)
+                .ok()?
+                .with_timezone(&chrono::Utc),
+        )),
+    })
+}
+
+/// The cursor of a row: its position in the ordering it was read in. Opaque to clients; it
+/// carries the ordering and a checksum, so an edited cursor or one used with another ordering
+/// is refused rather than silently misread.
+pub fn cursor(table: &str, order: &[OrderTerm], keys: &[Param], id: i32) -> String {
+    let payload = serde_json::json!({
+        "o": signature(table, order),
+        "k": keys.iter().map(key_json).collect::<Vec<_>>(),
+        "i": id,
+    })
+    .to_string();
+    let digest = Sha256::digest(payload.as_bytes());
+    let mut bytes = digest[..CHECK_LEN].to_vec();
+    bytes.extend_from_slice(payload.as_bytes());
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes a cursor for a list of `table` read in `order`; `field` names the argument in errors.
+pub fn decode_cursor(
+    field: &str,
+    text: &str,
+    table: &str,
+    order: &[OrderTerm],
+) -> Result<(Vec<Param>, i64)> {
+    let invalid = || {
+        AppError::bad_input(
+            field,
+            format!("`{field}` is not a cursor issued by this server"),
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
+    if bytes.len() <= CHECK_LEN {
+        return Err(invalid());
+    }
+    let (check, payload) = bytes.split_at(CHECK_LEN);
+    if Sha256::digest(payload)[..CHECK_LEN] != *check {
+        return Err(invalid());
+    }
+    let json: serde_json::Value = serde_json::from_slice(payload).map_err(|_| invalid())?;
+    if json["o"].as_str() != Some(signature(table, order).as_str()) {
+        return Err(AppError::bad_input(
+            field,
+            format!(
+                "`{field}` was issued for a different list or ordering; use a cursor with the orderBy it came from"
+            ),
+        ));
+    }
+    let keys = json["k"].as_array().ok_or_else(invalid)?;
+    if keys.len() != order.len() {
+        return Err(invalid());
+    }
+    let params = order
+        .iter()
+        .zip(keys)
+        .map(|(term, value)| key_param(term.kind, value))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(invalid)?;
+    let id = json["i"].as_i64().ok_or_else(invalid)?;
+    Ok((params, id))
+}
+
+/// The pagination arguments of a connection field.
+#[derive(Clone, Debug, Default)]
+pub struct ConnArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+fn page_size(limits: &Limits, field: &str, n: Option<i32>) -> Result<u32> {
+    match n {
+        None => Ok(limits.default_page_size),
+        Some(n) if n < 0 => Err(AppError::bad_input(
+            field,
+            format!("`{field}` must not be negative"),
+        )),
         Some(n) => {
             let n = n.unsigned_abs();
             if n > limits.max_page_size {
                 return Err(AppError::bad_input(
-                    "first",
+                    field,
                     format!(
-                        "`first` is {n}, over the maximum page size of {}; page with `after`",
+                        "`{field}` is {n}, over the maximum page size of {}; page with cursors",
                         limits.max_page_size
                     ),
                 ));
             }
-            n
+            Ok(n)
         }
+    }
+}
+
+/// Validates the pagination arguments against the configured limits and builds the page spec.
+/// Over the maximum is an error, not a silent cut: a client that asked for 500 must not believe
+/// it got everything. `first`/`after` page forwards and `last`/`before` backwards; mixing the
+/// two is an error. `totalCount` is computed only when the selection asks for it.
+pub fn page_spec(
+    ctx: &Context<'_>,
+    table: &'static str,
+    args: ConnArgs,
+    filter: Option<Cond>,
+    order: Vec<OrderTerm>,
+) -> Result<PageSpec> {
+    let limits = ctx.data::<Limits>()?;
+    let backwards = args.last.is_some() || args.before.is_some();
+    if backwards && (args.first.is_some() || args.after.is_some()) {
+        return Err(AppError::bad_input(
+            "last",
+            "page forwards with `first`/`after` or backwards with `last`/`before`, not both",
+        ));
+    }
+    let window = if backwards {
+        let n = page_size(limits, "last", args.last)?;
+        let before = args
+            .before
+            .as_deref()
+            .map(|c| decode_cursor("before", c, table, &order))
+            .transpose()?;
+        Window::Last { n, before }
+    } else {
+        let n = page_size(limits, "first", args.first)?;
+        let after = args
+            .after
+            .as_deref()
+            .map(|c| decode_cursor("after", c, table, &order))
+            .transpose()?;
+        Window::First { n, after }
     };
-    let after = match after {
-        None => None,
-        Some(text) => Some(decode_cursor(&text).ok_or_else(|| {
-            AppError::bad_input("after", "`after` is not a cursor issued by this server")
-        })?),
-    };
-    Ok(PageArgs { first, after })
+    let want_total = ctx.look_ahead().field("totalCount").exists();
+    Ok(PageSpec {
+        filter,
+        order,
+        window,
+        want_total,
+    })
 }
 
 /// Where a page sits in its list (Relay `PageInfo`).
@@ -176,7 +309,15 @@ macro_rules! connection {
         impl $conn {
             /// The items on this page, each with its cursor.
             async fn edges(&self) -> Vec<$edge> {
-                self.0.rows.iter().cloned().map($edge).collect()
+                self.0
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, row)| $edge {
+                        cursor: self.cursor(i),
+                        node: row.clone(),
+                    })
+                    .collect()
             }
 
             /// The items on this page, without cursors.
@@ -190,31 +331,43 @@ macro_rules! connection {
                 $crate::graphql::relay::PageInfo {
                     has_next_page: self.0.has_next_page,
                     has_previous_page: self.0.has_previous_page,
-                    start_cursor: rows.first().map(|r| $crate::graphql::relay::cursor(r.id)),
-                    end_cursor: rows.last().map(|r| $crate::graphql::relay::cursor(r.id)),
+                    start_cursor: rows.first().map(|_| self.cursor(0)),
+                    end_cursor: rows.last().map(|_| self.cursor(rows.len() - 1)),
                 }
             }
 
-            /// How many items the whole list holds, across all pages.
+            /// How many items match the filter across all pages (computed only when asked for).
             async fn total_count(&self) -> i64 {
-                self.0.total_count
+                self.0.total_count.unwrap_or_default()
+            }
+        }
+
+        impl $conn {
+            fn cursor(&self, index: usize) -> String {
+                let page = &self.0;
+                let keys = page.keys.get(index).map(Vec::as_slice).unwrap_or_default();
+                let id = page.rows.get(index).map(|r| r.id).unwrap_or_default();
+                $crate::graphql::relay::cursor(page.table, &page.order, keys, id)
             }
         }
 
         #[doc = $edge_doc]
-        pub struct $edge(pub $model);
+        pub struct $edge {
+            cursor: String,
+            node: $model,
+        }
 
         #[doc = $edge_doc]
         #[async_graphql::Object]
         impl $edge {
             /// Opaque position of this item; pass it as `after` to continue from here.
-            async fn cursor(&self) -> String {
-                $crate::graphql::relay::cursor(self.0.id)
+            async fn cursor(&self) -> &str {
+                &self.cursor
             }
 
             /// The item.
             async fn node(&self) -> $node {
-                <$node>::from(self.0.clone())
+                <$node>::from(self.node.clone())
             }
         }
     };
@@ -234,7 +387,7 @@ mod tests {
     }
 
     #[test]
-    fn forged_ids_and_cursors_are_rejected() {
+    fn forged_ids_are_rejected() {
         for bad in [
             "",
             "not-base64!",
@@ -243,8 +396,44 @@ mod tests {
         ] {
             assert_eq!(decode_global_id(bad), None, "{bad}");
         }
-        assert_eq!(decode_cursor(&cursor(7)), Some(7));
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("kz1:-4")), None);
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("offset:4")), None);
+    }
+
+    #[test]
+    fn cursors_round_trip_and_refuse_edits_and_other_orderings() {
+        let by_name = [OrderTerm {
+            column: "name",
+            kind: KeyKind::Text,
+            descending: false,
+            nullable: false,
+        }];
+        let text = cursor(
+            "initiatives",
+            &by_name,
+            &[Param::Text(Some("IJICP".into()))],
+            12,
+        );
+        let (keys, id) = decode_cursor("after", &text, "initiatives", &by_name).expect("valid");
+        assert_eq!((keys, id), (vec![Param::Text(Some("IJICP".into()))], 12));
+        assert!(
+            decode_cursor("after", &text, "initiatives", &[]).is_err(),
+            "another ordering"
+        );
+        assert!(
+            decode_cursor("after", &text, "sectors", &by_name).is_err(),
+            "another list"
+        );
+        let mut bytes = URL_SAFE_NO_PAD.decode(&text).expect("base64");
+        let last = bytes.len() - 3;
+        bytes[last] ^= 1;
+        assert!(
+            decode_cursor(
+                "after",
+                &URL_SAFE_NO_PAD.encode(bytes),
+                "initiatives",
+                &by_name
+            )
+            .is_err(),
+            "edited"
+        );
     }
 }

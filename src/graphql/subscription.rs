@@ -40,11 +40,11 @@ impl Default for StreamSettings {
     }
 }
 
-/// Which log entries to receive. Within a list any value matches; every list given must match.
+/// Which log entries a live stream delivers. Within a list any value matches; every list given must match.
 /// Direction, sector, prefecture and state filters match entries about initiatives with those
 /// links (as they are when the entry is read) and never match entries about no initiative.
 #[derive(Clone, Debug, Default, InputObject)]
-pub struct InitiativeEventFilter {
+pub struct LiveEventFilter {
     /// Slugs of directions.
     pub directions: Option<Vec<String>>,
     /// Slugs of sectors.
@@ -59,7 +59,7 @@ pub struct InitiativeEventFilter {
 
 async fn resolve_filter(
     db: &DatabaseConnection,
-    input: InitiativeEventFilter,
+    input: LiveEventFilter,
 ) -> Result<LogFilter, AppError> {
     async fn ids(
         db: &DatabaseConnection,
@@ -205,7 +205,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Id of the last entry already received; replay starts after it.")]
         after: Option<ID>,
-        #[graphql(desc = "Which entries to receive.")] filter: Option<InitiativeEventFilter>,
+        #[graphql(desc = "Which entries to receive.")] filter: Option<LiveEventFilter>,
     ) -> Result<impl Stream<Item = async_graphql::Result<InitiativeEvent>> + use<>, AppError> {
         let db = ctx.data::<DatabaseConnection>()?.clone();
         let bus = ctx.data::<EventBus>()?;

@@ -50,7 +50,6 @@ db_test! {
         for query in [
             r#"{ initiative(slug: "no-such-initiative") { name } }"#,
             r#"{ prefecture(slug: "atlantis") { name } }"#,
-            r#"{ initiatives(filter: { sector: "teleportation" }) { totalCount } }"#,
             r#"{ direction(number: 9) { name } }"#,
         ] {
             let response = app.query(query).await;

@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 /// A failing test must end, not hang: every wait for the server is bounded by this.
 const PATIENCE: Duration = Duration::from_secs(30);
 
-const EVENTS: &str = "subscription($after: ID, $filter: InitiativeEventFilter) { \
+const EVENTS: &str = "subscription($after: ID, $filter: LiveEventFilter) { \
     initiativeEvents(after: $after, filter: $filter) { id sequence kind initiative { slug } } }";
 
 type Socket =

@@ -130,7 +130,7 @@ db_test! {
 }
 
 db_test! {
-    async fn simple_filters_select_the_initiatives_the_dataset_links(backend) {
+    async fn filters_on_fields_and_related_rows_select_what_the_dataset_links(backend) {
         let Some(app) = TestApp::new(backend).await else { return };
         let file = dataset();
         let initiatives = file["initiatives"].as_array().expect("initiatives");
@@ -143,12 +143,12 @@ db_test! {
         };
         let data = app
             .data(
-                r#"{ batteries: initiatives(filter: { sector: "batteries" }) { totalCount nodes { slug } }
-                     signed: initiatives(filter: { status: SIGNED }) { totalCount nodes { slug } }
-                     mobility: initiatives(filter: { direction: "next-gen-mobility" }) { nodes { slug } }
-                     both: initiatives(filter: { sector: "clean-energy", status: LAUNCHED }) { nodes { slug } }
-                     shizuoka: initiatives(filter: { prefecture: "shizuoka" }) { nodes { slug } }
-                     gujarat: initiatives(filter: { indianState: "gujarat" }) { nodes { slug } } }"#,
+                r#"{ batteries: initiatives(filter: { sectors: { some: { slug: { eq: "batteries" } } } }) { totalCount nodes { slug } }
+                     signed: initiatives(filter: { status: { eq: SIGNED } }) { totalCount nodes { slug } }
+                     mobility: initiatives(filter: { direction: { slug: { eq: "next-gen-mobility" } } }) { nodes { slug } }
+                     both: initiatives(filter: { sectors: { some: { slug: { eq: "clean-energy" } } }, status: { eq: LAUNCHED } }) { nodes { slug } }
+                     shizuoka: initiatives(filter: { prefectures: { some: { slug: { eq: "shizuoka" } } } }) { nodes { slug } }
+                     gujarat: initiatives(filter: { indianStates: { some: { slug: { eq: "gujarat" } } } }) { nodes { slug } } }"#,
             )
             .await;
         let has_sector = |i: &Value, s: &str| i["sector_ids"].as_array().expect("ids").iter().any(|x| x == s);

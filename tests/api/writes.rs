@@ -169,7 +169,8 @@ db_test! {
                 r#"{ initiative(slug: "green-ammonia-corridor") { status direction { number }
                      sectors { nodes { slug } } prefectures { nodes { slug } } indianStates { nodes { slug } }
                      sources { totalCount } history { nodes { kind actor payload } } }
-                   initiatives(filter: { sector: "hydrogen-ammonia", prefecture: "fukuoka" }) { nodes { slug } } }"#,
+                   initiatives(filter: { sectors: { some: { slug: { eq: "hydrogen-ammonia" } } },
+                                         prefectures: { some: { slug: { eq: "fukuoka" } } } }) { nodes { slug } } }"#,
             )
             .await;
         let initiative = &data["initiative"];

@@ -78,116 +78,227 @@ impl Event {
     }
 
     /// Initiatives announced at or tied to this event.
+    #[allow(clippy::too_many_arguments)]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<InitiativeFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<InitiativeOrder>>,
     ) -> Result<InitiativeConnection> {
-        let page = page::<entity::initiatives::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::initiatives::Entity, _, _>(
             ctx,
             Rel::EventInitiatives,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(InitiativeConnection(page))
     }
 
     /// Prefectures known to have taken part (confirmed or probable; see `participants`).
+    #[allow(clippy::too_many_arguments)]
     async fn prefectures(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<PrefectureFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<PrefectureOrder>>,
     ) -> Result<PrefectureConnection> {
-        let page = page::<entity::prefectures::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::prefectures::Entity, _, _>(
             ctx,
             Rel::EventPrefectures,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(PrefectureConnection(page))
     }
 
     /// Indian states known to have taken part.
+    #[allow(clippy::too_many_arguments)]
     async fn indian_states(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<IndianStateFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<IndianStateOrder>>,
     ) -> Result<IndianStateConnection> {
-        let page = page::<entity::indian_states::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::indian_states::Entity, _, _>(
             ctx,
             Rel::EventIndianStates,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(IndianStateConnection(page))
     }
 
     /// Known participants with how sure the data is about each. Parties not listed are unknown, not absent.
+    #[allow(clippy::too_many_arguments)]
     async fn participants(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<DetailFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<DetailOrder>>,
     ) -> Result<EventParticipantConnection> {
-        let page = page::<entity::event_participants::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::event_participants::Entity, _, _>(
             ctx,
             Rel::EventParticipants,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(EventParticipantConnection(page))
     }
 
     /// Sources for this event.
+    #[allow(clippy::too_many_arguments)]
     async fn sources(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<SourceFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<SourceOrder>>,
     ) -> Result<SourceConnection> {
-        let page = page::<entity::sources::Entity>(ctx, Rel::EventSources, self.0.id, first, after)
-            .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::sources::Entity, _, _>(
+            ctx,
+            Rel::EventSources,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(SourceConnection(page))
     }
 }

@@ -95,177 +95,360 @@ impl Initiative {
     }
 
     /// Sectors the initiative touches.
+    #[allow(clippy::too_many_arguments)]
     async fn sectors(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<SectorFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<SectorOrder>>,
     ) -> Result<SectorConnection> {
-        let page =
-            page::<entity::sectors::Entity>(ctx, Rel::InitiativeSectors, self.0.id, first, after)
-                .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::sectors::Entity, _, _>(
+            ctx,
+            Rel::InitiativeSectors,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(SectorConnection(page))
     }
 
     /// Japanese prefectures taking part.
+    #[allow(clippy::too_many_arguments)]
     async fn prefectures(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<PrefectureFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<PrefectureOrder>>,
     ) -> Result<PrefectureConnection> {
-        let page = page::<entity::prefectures::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::prefectures::Entity, _, _>(
             ctx,
             Rel::InitiativePrefectures,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(PrefectureConnection(page))
     }
 
     /// Indian states and union territories taking part.
+    #[allow(clippy::too_many_arguments)]
     async fn indian_states(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<IndianStateFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<IndianStateOrder>>,
     ) -> Result<IndianStateConnection> {
-        let page = page::<entity::indian_states::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::indian_states::Entity, _, _>(
             ctx,
             Rel::InitiativeIndianStates,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(IndianStateConnection(page))
     }
 
     /// Investment targets that belong to this initiative.
+    #[allow(clippy::too_many_arguments)]
     async fn investment_targets(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<InvestmentTargetFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<InvestmentTargetOrder>>,
     ) -> Result<InvestmentTargetConnection> {
-        let page = page::<entity::investment_targets::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::investment_targets::Entity, _, _>(
             ctx,
             Rel::InitiativeInvestmentTargets,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(InvestmentTargetConnection(page))
     }
 
     /// Real-world events linked to the initiative (such as the summit that announced it).
+    #[allow(clippy::too_many_arguments)]
     async fn events(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<EventFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<EventOrder>>,
     ) -> Result<EventConnection> {
-        let page =
-            page::<entity::events::Entity>(ctx, Rel::InitiativeEvents, self.0.id, first, after)
-                .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::events::Entity, _, _>(
+            ctx,
+            Rel::InitiativeEvents,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(EventConnection(page))
     }
 
     /// Sources for this initiative. An empty list means the initiative is uncited.
+    #[allow(clippy::too_many_arguments)]
     async fn sources(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<SourceFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<SourceOrder>>,
     ) -> Result<SourceConnection> {
-        let page =
-            page::<entity::sources::Entity>(ctx, Rel::InitiativeSources, self.0.id, first, after)
-                .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::sources::Entity, _, _>(
+            ctx,
+            Rel::InitiativeSources,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(SourceConnection(page))
     }
 
     /// Figures the initiative states: targets, counts, deadlines.
+    #[allow(clippy::too_many_arguments)]
     async fn figures(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<DetailFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<DetailOrder>>,
     ) -> Result<InitiativeFigureConnection> {
-        let page = page::<entity::initiative_figures::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::initiative_figures::Entity, _, _>(
             ctx,
             Rel::InitiativeFigures,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(InitiativeFigureConnection(page))
     }
 
     /// What happened to the initiative, oldest first (the initiative event log).
+    #[allow(clippy::too_many_arguments)]
     async fn history(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<InitiativeEventFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<InitiativeEventOrder>>,
     ) -> Result<InitiativeEventConnection> {
-        let page = page::<entity::initiative_events::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::initiative_events::Entity, _, _>(
             ctx,
             Rel::InitiativeHistory,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(InitiativeEventConnection(page))

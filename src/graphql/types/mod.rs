@@ -37,31 +37,47 @@ pub use source::*;
 pub use target::*;
 
 // What every object file needs, so each starts with one `use super::*`.
-use crate::db::page::{InitiativeFilter, Page, Rel};
+use crate::db::page::{Page, Rel};
 use crate::domain;
 use crate::error::AppError;
 use crate::error::Result;
+use crate::graphql::filter::*;
 use crate::graphql::loaders::{AttendanceKey, load_by_id, load_page};
+use crate::graphql::order::*;
+use crate::graphql::relay::{ConnArgs, page_spec};
 use crate::graphql::relay::{NodeKind, connection, global_id};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Interface, Object};
 use common::{BigInt, PartialDate, Timestamp, stored, stored_opt, string_list};
 use std::sync::Arc;
 
-/// Loads an unfiltered page of a relation (the shape almost every nested field has).
-async fn page<E>(
+/// Loads a page of a relation with the client's pagination, filter and ordering.
+async fn page<E, F: ToCond, O: ToTerm>(
     ctx: &Context<'_>,
     rel: Rel,
     parent: i32,
-    first: Option<i32>,
-    after: Option<String>,
+    args: ConnArgs,
+    filter: Option<F>,
+    order_by: Option<Vec<O>>,
 ) -> crate::error::Result<Arc<Page<E::Model>>>
 where
     E: sea_orm::EntityTrait,
     E::Model: sea_orm::FromQueryResult + Clone + Send + Sync + 'static,
 {
-    load_page::<E>(ctx, rel, parent, first, after, InitiativeFilter::default()).await
+    let order = order_by.unwrap_or_default();
+    if order.len() > MAX_SORT_KEYS {
+        return Err(AppError::bad_input(
+            "orderBy",
+            format!("at most {MAX_SORT_KEYS} sort keys"),
+        ));
+    }
+    let order = order.iter().map(ToTerm::to_term).collect();
+    let spec = page_spec(ctx, rel.spec().0, args, filter.map(|f| f.to_cond()), order)?;
+    load_page::<E>(ctx, rel, parent, spec).await
 }
+
+/// More sort keys than this is a client error: each one costs an index-unfriendly comparison.
+const MAX_SORT_KEYS: usize = 4;
 
 /// Attendance of a prefecture or state at an event, through the batching loader.
 async fn attendance_of(

@@ -88,10 +88,11 @@ impl Partnership {
         if self.0.counterpart_kind != domain::CounterpartKind::Prefecture.as_db() {
             return Ok(None);
         }
-        let page = page::<entity::prefectures::Entity>(
+        let page = page::<entity::prefectures::Entity, PrefectureFilter, PrefectureOrder>(
             ctx,
             Rel::PartnershipPrefectures,
             self.0.id,
+            ConnArgs::default(),
             None,
             None,
         )
@@ -112,88 +113,182 @@ impl Partnership {
     }
 
     /// Prefectures on the Japanese side (for an association of cities: the prefectures the cities are in).
+    #[allow(clippy::too_many_arguments)]
     async fn prefectures(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<PrefectureFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<PrefectureOrder>>,
     ) -> Result<PrefectureConnection> {
-        let page = page::<entity::prefectures::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::prefectures::Entity, _, _>(
             ctx,
             Rel::PartnershipPrefectures,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(PrefectureConnection(page))
     }
 
     /// Renewals of the agreement, oldest first.
+    #[allow(clippy::too_many_arguments)]
     async fn renewals(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<DetailFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<DetailOrder>>,
     ) -> Result<PartnershipRenewalConnection> {
-        let page = page::<entity::partnership_renewals::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::partnership_renewals::Entity, _, _>(
             ctx,
             Rel::PartnershipRenewals,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(PartnershipRenewalConnection(page))
     }
 
     /// Events in the life of the partnership: signings, renewals, visits.
+    #[allow(clippy::too_many_arguments)]
     async fn events(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<EventFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<EventOrder>>,
     ) -> Result<EventConnection> {
-        let page =
-            page::<entity::events::Entity>(ctx, Rel::PartnershipEvents, self.0.id, first, after)
-                .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::events::Entity, _, _>(
+            ctx,
+            Rel::PartnershipEvents,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(EventConnection(page))
     }
 
     /// Sources for this partnership.
+    #[allow(clippy::too_many_arguments)]
     async fn sources(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<SourceFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<SourceOrder>>,
     ) -> Result<SourceConnection> {
-        let page =
-            page::<entity::sources::Entity>(ctx, Rel::PartnershipSources, self.0.id, first, after)
-                .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::sources::Entity, _, _>(
+            ctx,
+            Rel::PartnershipSources,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(SourceConnection(page))
     }
 }

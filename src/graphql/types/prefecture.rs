@@ -81,112 +81,227 @@ impl Prefecture {
     }
 
     /// Initiatives this prefecture takes part in.
+    #[allow(clippy::too_many_arguments)]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<InitiativeFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<InitiativeOrder>>,
     ) -> Result<InitiativeConnection> {
-        let page = page::<entity::initiatives::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::initiatives::Entity, _, _>(
             ctx,
             Rel::PrefectureInitiatives,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(InitiativeConnection(page))
     }
 
     /// Partnerships with Indian states that involve this prefecture.
+    #[allow(clippy::too_many_arguments)]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<PartnershipFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<PartnershipOrder>>,
     ) -> Result<PartnershipConnection> {
-        let page = page::<entity::partnerships::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::partnerships::Entity, _, _>(
             ctx,
             Rel::PrefecturePartnerships,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(PartnershipConnection(page))
     }
 
     /// Events this prefecture took part in (confirmed or probable).
+    #[allow(clippy::too_many_arguments)]
     async fn events(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<EventFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<EventOrder>>,
     ) -> Result<EventConnection> {
-        let page =
-            page::<entity::events::Entity>(ctx, Rel::PrefectureEvents, self.0.id, first, after)
-                .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::events::Entity, _, _>(
+            ctx,
+            Rel::PrefectureEvents,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(EventConnection(page))
     }
 
     /// Governors of this prefecture as named by sources.
+    #[allow(clippy::too_many_arguments)]
     async fn governor_mentions(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<DetailFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<DetailOrder>>,
     ) -> Result<GovernorMentionConnection> {
-        let page = page::<entity::governor_mentions::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::governor_mentions::Entity, _, _>(
             ctx,
             Rel::PrefectureGovernorMentions,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(GovernorMentionConnection(page))
     }
 
     /// Reference sources for this prefecture.
+    #[allow(clippy::too_many_arguments)]
     async fn sources(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<SourceFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<SourceOrder>>,
     ) -> Result<SourceConnection> {
-        let page =
-            page::<entity::sources::Entity>(ctx, Rel::PrefectureSources, self.0.id, first, after)
-                .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::sources::Entity, _, _>(
+            ctx,
+            Rel::PrefectureSources,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(SourceConnection(page))
     }
 }

@@ -43,43 +43,90 @@ impl Sector {
     }
 
     /// Narrower sectors under this one.
+    #[allow(clippy::too_many_arguments)]
     async fn children(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<SectorFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<SectorOrder>>,
     ) -> Result<SectorConnection> {
-        let page =
-            page::<entity::sectors::Entity>(ctx, Rel::SectorChildren, self.0.id, first, after)
-                .await?;
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::sectors::Entity, _, _>(
+            ctx,
+            Rel::SectorChildren,
+            self.0.id,
+            args,
+            filter,
+            order_by,
+        )
+        .await?;
         Ok(SectorConnection(page))
     }
 
     /// Initiatives touching this sector.
+    #[allow(clippy::too_many_arguments)]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "How many items to return; the server's default page size when omitted, an error above its maximum."
+            desc = "How many items to return, from the start (or after `after`); the server's default page size when neither `first` nor `last` is given, an error above its maximum."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (from `pageInfo.endCursor` or an edge)."
         )]
         after: Option<String>,
+        #[graphql(
+            desc = "How many items to return from the end (or before `before`), to page backwards."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (from `pageInfo.startCursor` or an edge)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the items must meet.")] filter: Option<InitiativeFilter>,
+        #[graphql(
+            desc = "Sort keys, most significant first; ties are broken by id. Default: insertion order."
+        )]
+        order_by: Option<Vec<InitiativeOrder>>,
     ) -> Result<InitiativeConnection> {
-        let page = page::<entity::initiatives::Entity>(
+        let args = ConnArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = page::<entity::initiatives::Entity, _, _>(
             ctx,
             Rel::SectorInitiatives,
             self.0.id,
-            first,
-            after,
+            args,
+            filter,
+            order_by,
         )
         .await?;
         Ok(InitiativeConnection(page))
