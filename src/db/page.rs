@@ -506,11 +506,11 @@ mod tests {
             &s,
         );
         assert!(
-            w.sql.contains("ORDER BY c.name DESC, c.id DESC"),
+            w.sql.contains("ORDER BY c.name COLLATE \"C\" DESC, c.id DESC"),
             "{}",
             w.sql
         );
-        assert!(w.sql.contains("(c.name < $1)"), "{}", w.sql);
+        assert!(w.sql.contains("(c.name COLLATE \"C\" < $1)"), "{}", w.sql);
     }
 
     #[test]

@@ -378,6 +378,15 @@ impl SqlWriter {
         }
     }
 
+    /// The expression of a sort key. Text sorts by code point on both databases (PostgreSQL's
+    /// database collation could otherwise order it differently from SQLite).
+    fn key_expr(&self, term: &OrderTerm, row: &str) -> String {
+        match (term.kind, self.backend) {
+            (KeyKind::Text, DbBackend::Postgres) => format!("{row}.{} COLLATE \"C\"", term.column),
+            _ => format!("{row}.{}", term.column),
+        }
+    }
+
     /// `ORDER BY` terms for the row aliased `row`, reversed when paging backwards; the id
     /// breaks ties so the order is total.
     pub fn order_by(&mut self, order: &[OrderTerm], row: &str, reverse: bool) {
@@ -392,7 +401,8 @@ impl SqlWriter {
                     if reverse { "DESC" } else { "ASC" }
                 );
             }
-            let _ = write!(self.sql, "{row}.{} {}, ", term.column, dir(term.descending));
+            let expr = self.key_expr(term, row);
+            let _ = write!(self.sql, "{expr} {}, ", dir(term.descending));
         }
         let _ = write!(
             self.sql,
@@ -424,11 +434,7 @@ impl SqlWriter {
                     flag,
                 ));
             }
-            keys.push((
-                format!("{row}.{}", term.column),
-                term.descending,
-                value.clone(),
-            ));
+            keys.push((self.key_expr(term, row), term.descending, value.clone()));
         }
         keys.push((format!("{row}.id"), false, Param::Int(Some(*id))));
         let eq = self.null_safe_eq();

@@ -15,7 +15,7 @@ use sea_orm::{DatabaseConnection, FromQueryResult};
 
 /// Entry points of the graph: the parts below, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(CoreQuery);
+pub struct QueryRoot(CoreQuery, crate::graphql::stats::StatsQuery);
 
 /// Root connections, lookups by natural key, and Relay `node`.
 #[derive(Default)]

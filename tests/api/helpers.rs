@@ -160,6 +160,11 @@ impl TestApp {
         let state = AppState::build(conn, metrics.clone(), limits, Access::default())
             .await
             .expect("app state");
+        if backend == Backend::Postgres {
+            // The listener reads the log head once it connects; wait for it so that statement
+            // counts in tests see only their own statements.
+            state.events.listening().await;
+        }
         Some(TestApp {
             state,
             metrics,

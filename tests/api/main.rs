@@ -10,6 +10,7 @@ mod live;
 mod nplus1;
 mod pagination;
 mod queries;
+mod querying;
 mod schema;
 mod tokens;
 mod writes;
