@@ -506,7 +506,8 @@ mod tests {
             &s,
         );
         assert!(
-            w.sql.contains("ORDER BY c.name COLLATE \"C\" DESC, c.id DESC"),
+            w.sql
+                .contains("ORDER BY c.name COLLATE \"C\" DESC, c.id DESC"),
             "{}",
             w.sql
         );

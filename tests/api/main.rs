@@ -4,6 +4,7 @@
 mod helpers;
 
 mod errors;
+mod explain;
 mod http;
 mod import;
 mod live;
