@@ -311,3 +311,21 @@ db_test! {
         assert_eq!(error_code(&mixed), "BAD_USER_INPUT", "currencies are never added together");
     }
 }
+
+db_test! {
+    /// The README's querying examples run as written.
+    async fn readme_query_examples_run(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let readme = include_str!("../../README.md");
+        let section = readme.split("## Querying").nth(1).expect("a Querying section");
+        let section = section.split("## Configuration").next().expect("section end");
+        let mut ran = 0;
+        for block in section.split("```graphql").skip(1) {
+            let query = block.split("```").next().expect("closed block");
+            let response = app.query_with(query, json!({ "after": null })).await;
+            assert!(response.get("errors").is_none(), "{query}\n{response}");
+            ran += 1;
+        }
+        assert_eq!(ran, 3, "the section's three examples");
+    }
+}
