@@ -7,6 +7,7 @@ use crate::metrics::Metrics;
 use crate::startup::{prepare_database, redact, run_server, shutdown_signal};
 use crate::state::{Access, AppState};
 use anyhow::Context as _;
+use std::io::Write as _;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -51,12 +52,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Generate {
+            scale,
+            seed,
+            output,
+        } => generate(scale, seed, output.as_deref()),
         Command::ExportSchema => {
             print!("{}", crate::graphql::schema_sdl());
             Ok(())
         }
         Command::Token { action } => token(&cli.database_url, action).await,
     }
+}
+
+/// `kizuna generate`: a synthetic dataset to a file or standard output. No database is opened.
+fn generate(scale: u32, seed: u64, output: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let text = dataset::generate(scale, seed).context("generating the dataset")?;
+    match output {
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
+            tracing::info!(file = %path.display(), scale, seed, "generated a dataset");
+        }
+        None => {
+            // write_all rather than print!, which panics when the reader goes away; a reader
+            // that stops early (`| head`) has what it wanted, so that is not an error either.
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(e).context("writing to standard output");
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `kizuna token …`: manages API tokens directly in the database, so the first admin token can be

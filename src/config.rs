@@ -13,8 +13,9 @@
 //! | `--require-token-for-reads` | `KIZUNA_REQUIRE_TOKEN_FOR_READS` | `false` | queries need a token too (`serve`) |
 //! | (none) | `RUST_LOG` | `info` | log filter |
 //!
-//! Subcommands: `serve`, `migrate`, `import FILE`, `export-schema`, and
-//! `token create --role viewer|editor|admin --name NAME`, `token list`, `token revoke NAME`.
+//! Subcommands: `serve`, `migrate`, `import FILE`, `generate --scale N [--seed S] [--output FILE]`,
+//! `export-schema`, and `token create --role viewer|editor|admin --name NAME`, `token list`,
+//! `token revoke NAME`.
 
 use crate::domain::Role;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -60,6 +61,20 @@ pub enum Command {
     Import {
         /// Path of a dataset JSON file (the format of `data/india-japan-partnership.json`).
         file: PathBuf,
+    },
+    /// Write a synthetic dataset N times the size of the shipped one, for load and N+1 testing.
+    /// Needs no database; `import` loads the result.
+    Generate {
+        /// 1 writes the shipped file itself; N keeps its reference data (directions, sectors,
+        /// prefectures, states) and adds N − 1 synthetic copies of everything else.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        scale: u32,
+        /// Seed of the random choices: the same seed and scale give the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the file; standard output when omitted.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
@@ -196,6 +211,21 @@ mod tests {
             ])
             .is_err()
         );
+    }
+
+    #[test]
+    fn generate_takes_a_positive_scale_and_defaults_to_seed_one_and_stdout() {
+        let cli = Cli::try_parse_from(["kizuna", "generate", "--scale", "10"]).expect("valid");
+        match cli.command {
+            Command::Generate {
+                scale,
+                seed,
+                output,
+            } => assert_eq!((scale, seed, output), (10, 1, None)),
+            other => panic!("unexpected command {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["kizuna", "generate", "--scale", "0"]).is_err());
+        assert!(Cli::try_parse_from(["kizuna", "generate"]).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! # Layout
 //! Dependencies point one way: `http -> graphql -> db -> entity`.
 //! - [`config`]: flags and environment, read once in `main`.
-//! - [`cli`]: the subcommands (`serve`, `migrate`, `import`, `export-schema`, `token`).
+//! - [`cli`]: the subcommands (`serve`, `migrate`, `import`, `generate`, `export-schema`, `token`).
 //! - [`startup`]: prepare the database, run the server, shutdown signals.
 //! - [`state`]: [`state::AppState`], the shared runtime objects handed to every layer.
 //! - [`http`]: the axum router; handlers only adapt HTTP to the schema.

@@ -5,8 +5,11 @@
 //! its collection, entry and field. [`import`] then writes the dataset in one transaction. The
 //! import is idempotent (a second run changes nothing) and additive (it never deletes rows or
 //! links the file does not mention, so editors' additions survive).
+//!
+//! [`generate`] writes synthetic datasets N times the shipped one, for load and N+1 testing.
 
 mod error;
+mod generate;
 mod importer;
 mod model;
 mod report;
@@ -16,6 +19,7 @@ mod validate;
 mod tests;
 
 pub use error::{DatasetError, ImportError, Issue, Location, Problem};
+pub use generate::{GenerateError, generate};
 pub use model::*;
 pub use report::{ImportReport, TableReport};
 

@@ -9,6 +9,7 @@ mod http;
 mod import;
 mod live;
 mod nplus1;
+mod nplus1_suite;
 mod pagination;
 mod queries;
 mod querying;
