@@ -74,6 +74,51 @@ where
     }
 }
 
+/// One batching loader per relation of entity `E`, created on first use.
+///
+/// A loader shared by all relations of an entity (say `Initiative.prefectures` and
+/// `Event.prefectures`) would let a deeper level's keys join a shallower level's batch while it
+/// is still open, and a batch that fires with only some of a level's keys splits that level into
+/// two statements at random. With a loader per relation, a batch only ever holds one relation's
+/// keys, which all arrive together.
+pub struct RelationLoaders<E> {
+    db: DatabaseConnection,
+    delay: std::time::Duration,
+    loaders: std::sync::Mutex<HashMap<Rel, Arc<DataLoader<PageLoader<E>>>>>,
+}
+
+impl<E> RelationLoaders<E>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Clone + Send + Sync + 'static,
+{
+    pub fn new(db: DatabaseConnection, delay: std::time::Duration) -> Self {
+        Self {
+            db,
+            delay,
+            loaders: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The loader of `rel`.
+    pub fn get(&self, rel: Rel) -> Arc<DataLoader<PageLoader<E>>> {
+        // The map is only inserted into; a panic elsewhere cannot leave it inconsistent.
+        let mut loaders = self
+            .loaders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        loaders
+            .entry(rel)
+            .or_insert_with(|| {
+                Arc::new(
+                    DataLoader::new(PageLoader::new(self.db.clone()), tokio::spawn)
+                        .delay(self.delay),
+                )
+            })
+            .clone()
+    }
+}
+
 /// Loads rows of entity `E` by primary key (to-one relations).
 pub struct ByIdLoader<E> {
     db: DatabaseConnection,
@@ -171,7 +216,7 @@ pub fn register<Q, M, S>(
             let mut b = $builder;
             $(
                 b = b
-                    .data(DataLoader::new(PageLoader::<$entity>::new(db.clone()), tokio::spawn).delay(delay))
+                    .data(RelationLoaders::<$entity>::new(db.clone(), delay))
                     .data(DataLoader::new(ByIdLoader::<$entity>::new(db.clone()), tokio::spawn).delay(delay));
             )+
             b
@@ -208,7 +253,7 @@ where
     E: EntityTrait,
     E::Model: FromQueryResult + Clone + Send + Sync + 'static,
 {
-    let loader = ctx.data::<DataLoader<PageLoader<E>>>()?;
+    let loader = ctx.data::<RelationLoaders<E>>()?.get(rel);
     let page = loader
         .load_one(PageKey {
             rel,
