@@ -8,7 +8,8 @@
 //! - [`state`]: [`state::AppState`], the shared runtime objects handed to every layer.
 //! - [`http`]: the axum router; handlers only adapt HTTP to the schema.
 //! - [`graphql`]: schema, object types, loaders and Relay plumbing; no axum.
-//! - [`db`]: connecting, migrating, set-based page queries; no async-graphql.
+//! - [`db`]: connecting, migrating, set-based page queries, the full-text search index; no
+//!   async-graphql.
 //! - [`auth`]: API tokens: generate, hash, store, revoke, authenticate; no HTTP.
 //! - [`events`]: wakes subscribers when the initiative event log grows (LISTEN/NOTIFY on PostgreSQL).
 //! - [`dataset`]: parse, validate and idempotently upsert the curated dataset.

@@ -9,8 +9,8 @@ use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// Connects, migrates, and loads the shipped dataset when the database is empty. Returns what was
-/// loaded, if anything.
+/// Connects, migrates, and loads the shipped dataset when the database is empty (otherwise brings
+/// the search documents up to date). Returns what was loaded, if anything.
 pub async fn prepare_database(
     url: &str,
     max_connections: u32,
@@ -26,6 +26,9 @@ pub async fn prepare_database(
         .await
         .context("checking whether the database is empty")?
     {
+        sync_search(&db)
+            .await
+            .context("refreshing the search documents")?;
         return Ok((db, None));
     }
     let data = dataset::parse(dataset::SHIPPED_DATASET).context("parsing the shipped dataset")?;
@@ -33,6 +36,20 @@ pub async fn prepare_database(
         .await
         .context("loading the shipped dataset")?;
     Ok((db, Some(report)))
+}
+
+/// Brings the search documents up to date with data written before they existed (a database
+/// migrated from an older release) or before their definition changed. A no-op when they are
+/// current. Holds the write lock so a concurrent writer's fresher documents cannot be
+/// overwritten with text computed before its commit.
+async fn sync_search(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    let txn = crate::db::log::begin_write(db).await?;
+    let changed = crate::db::search::sync(&txn).await?;
+    txn.commit().await?;
+    if changed > 0 {
+        tracing::info!(changed, "search documents refreshed");
+    }
+    Ok(())
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then lets in-flight requests finish.

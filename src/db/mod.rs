@@ -5,6 +5,7 @@ pub mod log;
 pub mod lookup;
 pub mod page;
 pub mod query;
+pub mod search;
 pub mod stats;
 
 use crate::metrics::Metrics;

@@ -7,6 +7,7 @@ pub mod mutation;
 pub mod order;
 pub mod query;
 pub mod relay;
+pub mod search;
 pub mod stats;
 pub mod subscription;
 pub mod types;

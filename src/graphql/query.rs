@@ -9,13 +9,14 @@ use crate::graphql::loaders::{load_by_id, load_page};
 use crate::graphql::order::*;
 use crate::graphql::relay::{ConnArgs, page_spec};
 use crate::graphql::relay::{NodeKind, decode_global_id};
+use crate::graphql::search::SearchQuery;
 use crate::graphql::types::*;
 use async_graphql::{Context, ID, MergedObject, Object};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 /// Entry points of the graph: the parts below, merged.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(CoreQuery, crate::graphql::stats::StatsQuery);
+pub struct QueryRoot(CoreQuery, crate::graphql::stats::StatsQuery, SearchQuery);
 
 /// Root connections, lookups by natural key, and Relay `node`.
 #[derive(Default)]

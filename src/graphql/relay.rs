@@ -217,7 +217,8 @@ pub struct ConnArgs {
     pub before: Option<String>,
 }
 
-fn page_size(limits: &Limits, field: &str, n: Option<i32>) -> Result<u32> {
+/// A validated page size: the default when omitted, BAD_USER_INPUT when negative or over the maximum.
+pub fn page_size(limits: &Limits, field: &str, n: Option<i32>) -> Result<u32> {
     match n {
         None => Ok(limits.default_page_size),
         Some(n) if n < 0 => Err(AppError::bad_input(

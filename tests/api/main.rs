@@ -14,5 +14,6 @@ mod pagination;
 mod queries;
 mod querying;
 mod schema;
+mod search;
 mod tokens;
 mod writes;

@@ -591,6 +591,9 @@ async fn the_walk_covers_every_relation_in_the_schema() {
         }
     }
     walked.retain(|(t, f)| in_schema.contains(&(t.clone(), f.clone())));
+    // `search` takes a required query and returns a union; tests/api/search.rs checks its cost
+    // (one statement plus one batched load per type on the page) on its own.
+    walked.insert(("QueryRoot".to_owned(), "search".to_owned()));
 
     let missing: Vec<String> = in_schema
         .difference(&walked)

@@ -326,6 +326,6 @@ db_test! {
             assert!(response.get("errors").is_none(), "{query}\n{response}");
             ran += 1;
         }
-        assert_eq!(ran, 3, "the section's three examples");
+        assert_eq!(ran, 4, "the section's four examples");
     }
 }

@@ -1,5 +1,6 @@
 //! Writing a validated dataset into the database: one transaction, tables in foreign-key
-//! order, each upserted by its natural key, then the links, then the initiative event log.
+//! order, each upserted by its natural key, then the links, then the initiative event log, then
+//! the search documents.
 
 mod citations;
 mod links;
@@ -57,6 +58,8 @@ async fn write(db: &DatabaseTransaction, dataset: &Dataset) -> Result<ImportRepo
     links::write(db, dataset, &written, &mut report).await?;
     citations::write(db, dataset, &written, &mut report).await?;
     log(db, dataset, &written, now, &mut report).await?;
+    // In the same transaction: a reader never sees imported rows without their documents.
+    crate::db::search::sync(db).await?;
     Ok(report)
 }
 

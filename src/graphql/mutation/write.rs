@@ -1,9 +1,11 @@
 //! What every mutation shares: the caller check, the write transaction that holds the event-log
-//! lock, slug resolution with NOT_FOUND, input validation, and commit-then-publish.
+//! lock, slug resolution with NOT_FOUND, input validation, and commit-then-publish (with the
+//! search documents refreshed in the same transaction).
 
 use crate::auth::Principal;
 use crate::db::log::{NewEntry, append, begin_write};
 use crate::db::lookup::id_by_slug;
+use crate::db::search;
 use crate::error::{AppError, Result};
 use crate::events::EventBus;
 use crate::graphql::auth::require_editor;
@@ -51,12 +53,16 @@ impl Write {
         Ok(ids)
     }
 
-    /// Appends the log entries, commits, and wakes subscribers. Returns the entries as stored.
+    /// Refreshes the search documents, appends the log entries, commits, and wakes subscribers.
+    /// Returns the entries as stored.
     pub async fn commit(
         self,
         ctx: &Context<'_>,
         entries: Vec<NewEntry>,
     ) -> Result<Vec<initiative_events::Model>> {
+        // Every mutation passes here, so none can leave a stale document; the sync rewrites
+        // only documents whose text changed, whichever rows this write touched.
+        search::sync(&self.txn).await.map_err(write_error)?;
         let stored = append(&self.txn, entries, &self.principal.name, chrono::Utc::now())
             .await
             .map_err(write_error)?;
