@@ -5,7 +5,7 @@ use crate::config::{Cli, Command, LogFormat, ServeConfig, TokenAction};
 use crate::dataset;
 use crate::metrics::Metrics;
 use crate::startup::{prepare_database, redact, run_server, shutdown_signal};
-use crate::state::{Access, AppState};
+use crate::state::{Access, AppState, HttpSettings};
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::sync::Arc;
@@ -176,9 +176,14 @@ async fn serve(
     let access = Access {
         require_token_for_reads: config.require_token_for_reads,
     };
+    let http = HttpSettings {
+        max_body_bytes: config.max_body_bytes,
+        cors_origins: config.cors_origins.clone(),
+    };
     let state = AppState::build(db, metrics, config.limits, access)
         .await
-        .context("reading the event log")?;
+        .context("reading the event log")?
+        .with_http(http);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;

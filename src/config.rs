@@ -5,6 +5,8 @@
 //! | `--database-url` | `DATABASE_URL` | `sqlite://kizuna.db?mode=rwc` | SQLite file or PostgreSQL URL |
 //! | `--bind` | `KIZUNA_BIND` | `127.0.0.1:8000` | address `serve` listens on |
 //! | `--default-page-size` | `KIZUNA_DEFAULT_PAGE_SIZE` | 50 | items per page when `first` is omitted |
+//! | `--max-body-bytes` | `KIZUNA_MAX_BODY_BYTES` | 1048576 | request body limit (413 above) |
+//! | `--cors-origins` | `KIZUNA_CORS_ORIGINS` | none | browser origins allowed (CORS), comma-separated |
 //! | `--max-page-size` | `KIZUNA_MAX_PAGE_SIZE` | 100 | largest `first` accepted |
 //! | `--batch-delay-ms` | `KIZUNA_BATCH_DELAY_MS` | 1 | DataLoader batching window |
 //! | `--max-subscriber-lag` | `KIZUNA_MAX_SUBSCRIBER_LAG` | 10000 | log entries a live subscriber may fall behind |
@@ -148,6 +150,14 @@ pub struct ServeConfig {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub require_token_for_reads: bool,
+
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    #[arg(long, env = "KIZUNA_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Origins allowed to call the API from a browser (CORS), comma-separated; none by default.
+    #[arg(long, env = "KIZUNA_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 
     #[command(flatten)]
     pub limits: Limits,

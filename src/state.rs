@@ -15,6 +15,24 @@ pub struct Access {
     pub require_token_for_reads: bool,
 }
 
+/// Settings of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    /// Largest request body accepted; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
 /// Shared state of one running app.
 #[derive(Clone)]
 pub struct AppState {
@@ -23,6 +41,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub events: EventBus,
     pub access: Access,
+    pub http: HttpSettings,
     _listener: Arc<ListenerGuard>,
 }
 
@@ -39,6 +58,11 @@ impl Drop for ListenerGuard {
 }
 
 impl AppState {
+    /// The same state with other HTTP settings.
+    pub fn with_http(self, http: HttpSettings) -> Self {
+        Self { http, ..self }
+    }
+
     /// Builds the state over an open, migrated database whose statements `metrics` counts, and
     /// starts following the event log (LISTEN on PostgreSQL).
     pub async fn build(
@@ -56,6 +80,7 @@ impl AppState {
             metrics,
             events,
             access,
+            http: HttpSettings::default(),
             _listener: Arc::new(ListenerGuard(listener)),
         })
     }

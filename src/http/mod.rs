@@ -1,7 +1,10 @@
 //! The HTTP surface: GraphQL over POST and GET, GraphiQL, health, readiness and metrics.
 //! Handlers only adapt HTTP to the schema; no logic lives here.
 
+mod negotiate;
 mod ws;
+
+use negotiate::{graphql_response, is_json_body, negotiate, request_error};
 
 use crate::auth;
 use crate::graphql::auth::Caller;
@@ -10,14 +13,18 @@ use async_graphql::Data;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
 use async_graphql::parser::types::OperationType;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::extract::WebSocketUpgrade;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::rejection::QueryRejection;
 use axum::http::HeaderMap;
+use axum::http::HeaderValue;
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
@@ -25,6 +32,7 @@ use axum::routing::get;
 use futures::StreamExt;
 use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 /// The application router. Tests bind it to 127.0.0.1:0; `serve` binds it to the configured
@@ -38,12 +46,41 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(state.http.max_body_bytes))
+        .layer(cors(&state.http.cors_origins))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::new())
         .with_state(state)
 }
 
-async fn graphiql() -> Html<String> {
+/// CORS for the configured origins only; credentials stay off (tokens travel in headers, and
+/// no cookie should ever authorise a cross-site request).
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+async fn graphiql() -> impl IntoResponse {
+    // The page may not be framed by other sites (clickjacking), sniffed, or leak its URL.
+    (
+        [
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        graphiql_page(),
+    )
+}
+
+fn graphiql_page() -> Html<String> {
     Html(
         GraphiQLSource::build()
             .endpoint("/graphql")
@@ -52,17 +89,68 @@ async fn graphiql() -> Html<String> {
     )
 }
 
+/// GraphQL over POST, per the GraphQL-over-HTTP specification: `Accept` picks the media type
+/// (406 when none fits), the body must be `application/json` (415 otherwise, which also turns
+/// away cross-site form posts), oversize bodies get 413 and malformed JSON 400.
 async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if !is_json_body(&headers) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as application/json",
+            media,
+        );
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "the request body is over the size limit",
+                media,
+            );
+        }
+        Err(_) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the request body could not be read",
+                media,
+            );
+        }
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(_) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the body is not a JSON GraphQL request ({\"query\": …}); batches are not accepted",
+                media,
+            );
+        }
+    };
     let caller = match caller_from_headers(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let request = request.into_inner().data(caller);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let response = state.schema.execute(request.data(caller)).await;
+    graphql_response(&response, media)
+}
+
+fn not_acceptable() -> Response {
+    let body = serde_json::json!({ "errors": [{
+        "message": "acceptable response types: application/graphql-response+json, application/json",
+        "extensions": { "code": "NOT_ACCEPTABLE" } }] });
+    (StatusCode::NOT_ACCEPTABLE, axum::Json(body)).into_response()
 }
 
 /// Parameters of a GraphQL GET request, named as the GraphQL-over-HTTP spec names them.
@@ -92,13 +180,18 @@ async fn graphql_get(
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
     let caller = match caller_from_headers(&state, &headers).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
     let mut request = match request_from_params(params) {
         Ok(request) => request.data(caller),
-        Err(message) => return bad_request(message),
+        Err(message) => {
+            return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", message, media);
+        }
     };
     if matches!(
         operation_type(&mut request),
@@ -111,7 +204,8 @@ async fn graphql_get(
         )
             .into_response();
     }
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let response = state.schema.execute(request).await;
+    graphql_response(&response, media)
 }
 
 /// Builds a GraphQL request from GET parameters, or says why it cannot (a 400 answer).

@@ -6,6 +6,7 @@ mod helpers;
 mod errors;
 mod explain;
 mod http;
+mod http_spec;
 mod import;
 mod live;
 mod nplus1;
