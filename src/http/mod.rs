@@ -24,6 +24,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::rejection::QueryRejection;
 use axum::http::HeaderMap;
+use axum::http::HeaderName;
 use axum::http::HeaderValue;
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -33,6 +34,7 @@ use futures::StreamExt;
 use serde::Deserialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 /// The application router. Tests bind it to 127.0.0.1:0; `serve` binds it to the configured
@@ -48,10 +50,20 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(state.http.max_body_bytes))
         .layer(cors(&state.http.cors_origins))
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            // Every log line of a request carries its id, given by the client or made here.
+            let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(CatchPanicLayer::new())
         .with_state(state)
 }
+
+/// The header that carries a request's id: kept when the client (or a proxy) sends one, made
+/// up otherwise, returned on the response and put on every log line of the request.
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// CORS for the configured origins only; credentials stay off (tokens travel in headers, and
 /// no cookie should ever authorise a cross-site request).

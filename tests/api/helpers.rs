@@ -23,20 +23,29 @@ pub enum Backend {
     Postgres,
 }
 
-/// Declares a database test twice: `name::sqlite` and `name::postgres`.
+/// Declares a database test twice: `name::sqlite` and `name::postgres`. With a leading
+/// `current_thread;` the test runs on a single-threaded runtime, where a DataLoader batch cannot
+/// fire before the executor has enqueued every key of a level, whatever the machine's load: the
+/// statement-count tests use it so that their counts are a property of the query alone.
 macro_rules! db_test {
+    (current_thread; $(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block) => {
+        $crate::helpers::db_test!(@flavor "current_thread", $(#[$meta])* $name, $backend, $body);
+    };
     ($(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block) => {
+        $crate::helpers::db_test!(@flavor "multi_thread", $(#[$meta])* $name, $backend, $body);
+    };
+    (@flavor $flavor:literal, $(#[$meta:meta])* $name:ident, $backend:ident, $body:block) => {
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[tokio::test(flavor = $flavor)]
             async fn sqlite() {
                 run($crate::helpers::Backend::Sqlite).await
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[tokio::test(flavor = $flavor)]
             async fn postgres() {
                 run($crate::helpers::Backend::Postgres).await
             }

@@ -206,3 +206,32 @@ async fn cors_allows_only_configured_origins_without_credentials() {
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
     server.shutdown().await.expect("clean shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_the_request_id_given_or_made() {
+    let Some((_app, server)) = app_with(HttpSettings::default()).await else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    let given = client
+        .post(server.url("/graphql"))
+        .header("x-request-id", "trace-me-123")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(given.headers()["x-request-id"], "trace-me-123");
+    let made = client.get(server.url("/health")).send().await.expect("GET");
+    let made = made.headers()["x-request-id"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert_eq!(made.len(), 36, "a UUID: {made}");
+    let again = client.get(server.url("/health")).send().await.expect("GET");
+    assert_ne!(
+        again.headers()["x-request-id"].to_str().expect("text"),
+        made,
+        "one per request"
+    );
+    server.shutdown().await.expect("clean shutdown");
+}

@@ -80,6 +80,7 @@ async fn statements_for(app: &TestApp) -> (u64, usize) {
 }
 
 db_test! {
+    current_thread;
     async fn nested_query_statements_do_not_grow_with_rows(backend) {
         // A wide batching window so that a loaded CI machine cannot split one level into two
         // batches; the count is then a property of the query's shape alone.

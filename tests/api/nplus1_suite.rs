@@ -299,10 +299,12 @@ impl Graph {
                 .expect("generated dataset imported");
         }
         // A wide batching window, so that a loaded machine cannot split one level into two
-        // batches: the count is then a property of the query alone. The app is built after the
-        // import, so no notification of it reaches the PostgreSQL listener during a walk.
+        // batches: the count is then a property of the query alone. At scale 10 a debug build
+        // spends a noticeable fraction of a second enqueueing one level's thousands of keys, so
+        // the window is wider than the simple N+1 test's. The app is built after the import, so
+        // no notification of it reaches the PostgreSQL listener during a walk.
         let limits = Limits {
-            batch_delay_ms: 250,
+            batch_delay_ms: 600,
             ..Limits::default()
         };
         let state = AppState::build(conn, metrics.clone(), limits, Access::default())
