@@ -3,6 +3,7 @@
 use crate::auth;
 use crate::config::{Cli, Command, LogFormat, ServeConfig, TokenAction};
 use crate::dataset;
+use crate::graphql::persisted::{PersistedMode, SchemaOptions};
 use crate::metrics::Metrics;
 use crate::startup::{prepare_database, redact, run_server, shutdown_signal};
 use crate::state::{Access, AppState, HttpSettings};
@@ -167,6 +168,14 @@ async fn serve(
     max_connections: u32,
     config: ServeConfig,
 ) -> anyhow::Result<()> {
+    // Before touching the database: a bad allow-list must stop start-up, not serve without it.
+    let options = SchemaOptions::from_policy(&config.queries)?;
+    if let PersistedMode::AllowList(list) = &options.persisted {
+        tracing::info!(
+            operations = list.len(),
+            "persisted-only: serving the allow-list"
+        );
+    }
     let metrics = Arc::new(Metrics::default());
     let (db, loaded) = prepare_database(database_url, max_connections, metrics.clone()).await?;
     match loaded {
@@ -180,7 +189,7 @@ async fn serve(
         max_body_bytes: config.max_body_bytes,
         cors_origins: config.cors_origins.clone(),
     };
-    let state = AppState::build(db, metrics, config.limits, access)
+    let state = AppState::build_with(db, metrics, config.limits, access, &options)
         .await
         .context("reading the event log")?
         .with_http(http);

@@ -13,6 +13,10 @@
 //! | `--db-max-connections` | `KIZUNA_DB_MAX_CONNECTIONS` | 10 | database pool size |
 //! | `--log-format` | `KIZUNA_LOG_FORMAT` | `text` | `text` or `json` logs |
 //! | `--require-token-for-reads` | `KIZUNA_REQUIRE_TOKEN_FOR_READS` | `false` | queries need a token too (`serve`) |
+//! | `--introspection` | `KIZUNA_INTROSPECTION` | `enabled` | `disabled` refuses `__schema`/`__type` (`serve`) |
+//! | `--apq-cache-size` | `KIZUNA_APQ_CACHE_SIZE` | 1000 | automatic persisted queries remembered (LRU) |
+//! | `--persisted-only` | `KIZUNA_PERSISTED_ONLY` | `false` | run only the operations of `--persisted-dir` |
+//! | `--persisted-dir` | `KIZUNA_PERSISTED_DIR` | (none) | directory of `*.graphql` allowed operations |
 //! | (none) | `RUST_LOG` | `info` | log filter |
 //!
 //! Subcommands: `serve`, `migrate`, `import FILE`, `generate --scale N [--seed S] [--output FILE]`,
@@ -22,6 +26,7 @@
 use crate::domain::Role;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 /// The embedded default: a SQLite file in the working directory, created on first use.
@@ -161,6 +166,45 @@ pub struct ServeConfig {
 
     #[command(flatten)]
     pub limits: Limits,
+
+    #[command(flatten)]
+    pub queries: QueryPolicy,
+}
+
+/// Whether `__schema` and `__type` are answered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Introspection {
+    #[default]
+    Enabled,
+    Disabled,
+}
+
+/// Which documents the server runs: introspection, automatic persisted queries, allow-list mode.
+#[derive(Clone, Debug, Args)]
+pub struct QueryPolicy {
+    /// Whether introspection (`__schema`, `__type`) is answered. Production deployments whose
+    /// clients are known may disable it; `__typename` keeps working either way.
+    #[arg(long, env = "KIZUNA_INTROSPECTION", value_enum, default_value_t = Introspection::Enabled)]
+    pub introspection: Introspection,
+
+    /// How many automatic persisted queries (Apollo APQ) are remembered; the least recently used
+    /// is forgotten first.
+    #[arg(long, env = "KIZUNA_APQ_CACHE_SIZE", default_value_t = crate::graphql::persisted::DEFAULT_APQ_CACHE_SIZE)]
+    pub apq_cache_size: NonZeroUsize,
+
+    /// Run only the operations in `--persisted-dir`, by hash or identical text; anything else is
+    /// refused with PERSISTED_QUERY_NOT_ALLOWED. The environment variable takes `true`/`false`.
+    #[arg(
+        long,
+        env = "KIZUNA_PERSISTED_ONLY",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub persisted_only: bool,
+
+    /// Directory of allowed operations: every `*.graphql` file is one document, named by the
+    /// SHA-256 of its bytes. Read once at start-up; a file that does not parse stops start-up.
+    #[arg(long, env = "KIZUNA_PERSISTED_DIR")]
+    pub persisted_dir: Option<PathBuf>,
 }
 
 /// Limits the GraphQL layer enforces.
@@ -249,5 +293,40 @@ mod tests {
             assert!(!serve(&["kizuna", "serve"]));
         }
         assert!(serve(&["kizuna", "serve", "--require-token-for-reads"]));
+    }
+
+    #[test]
+    fn introspection_takes_enabled_or_disabled_and_persisted_flags_parse() {
+        let queries = |args: &[&str]| match Cli::try_parse_from(args).expect("valid").command {
+            Command::Serve(config) => config.queries,
+            other => panic!("unexpected command {other:?}"),
+        };
+        if std::env::var_os("KIZUNA_INTROSPECTION").is_none() {
+            assert_eq!(
+                queries(&["kizuna", "serve"]).introspection,
+                Introspection::Enabled
+            );
+        }
+        let policy = queries(&[
+            "kizuna",
+            "serve",
+            "--introspection",
+            "disabled",
+            "--persisted-only",
+            "--persisted-dir",
+            "ops",
+            "--apq-cache-size",
+            "5",
+        ]);
+        assert_eq!(policy.introspection, Introspection::Disabled);
+        assert!(policy.persisted_only);
+        assert_eq!(policy.persisted_dir, Some(PathBuf::from("ops")));
+        assert_eq!(policy.apq_cache_size.get(), 5);
+        for bad in [
+            ["kizuna", "serve", "--introspection", "off"],
+            ["kizuna", "serve", "--apq-cache-size", "0"],
+        ] {
+            assert!(Cli::try_parse_from(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::config::Limits;
 use crate::events::{EventBus, spawn_postgres_listener};
-use crate::graphql::{KizunaSchema, build_schema};
+use crate::graphql::persisted::SchemaOptions;
+use crate::graphql::{KizunaSchema, build_schema_with};
 use crate::metrics::Metrics;
 use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
@@ -71,9 +72,20 @@ impl AppState {
         limits: Limits,
         access: Access,
     ) -> Result<Self, DbErr> {
+        Self::build_with(db, metrics, limits, access, &SchemaOptions::default()).await
+    }
+
+    /// [`AppState::build`] with explicit introspection and persisted-query settings.
+    pub async fn build_with(
+        db: DatabaseConnection,
+        metrics: Arc<Metrics>,
+        limits: Limits,
+        access: Access,
+        options: &SchemaOptions,
+    ) -> Result<Self, DbErr> {
         let events = EventBus::new(crate::db::log::head(&db).await?);
         let listener = spawn_postgres_listener(db.clone(), events.clone());
-        let schema = build_schema(db.clone(), limits, events.clone());
+        let schema = build_schema_with(db.clone(), limits, events.clone(), options);
         Ok(Self {
             db,
             schema,

@@ -2,9 +2,11 @@
 
 pub mod auth;
 pub mod filter;
+pub mod introspection;
 pub mod loaders;
 pub mod mutation;
 pub mod order;
+pub mod persisted;
 pub mod query;
 pub mod relay;
 pub mod search;
@@ -12,10 +14,11 @@ pub mod stats;
 pub mod subscription;
 pub mod types;
 
-use crate::config::Limits;
+use crate::config::{Introspection, Limits};
 use crate::events::EventBus;
 use async_graphql::Schema;
 use mutation::MutationRoot;
+use persisted::{PersistedQueries, SchemaOptions};
 use query::QueryRoot;
 use sea_orm::DatabaseConnection;
 use subscription::{StreamSettings, SubscriptionRoot};
@@ -23,9 +26,20 @@ use subscription::{StreamSettings, SubscriptionRoot};
 /// The Kizuna schema type.
 pub type KizunaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// Builds the schema over a database connection, with the loaders, limits and event bus it needs.
+/// Builds the schema over a database connection, with the loaders, limits and event bus it needs,
+/// introspection on and automatic persisted queries with the default cache.
 pub fn build_schema(db: DatabaseConnection, limits: Limits, bus: EventBus) -> KizunaSchema {
-    let builder = Schema::build(
+    build_schema_with(db, limits, bus, &SchemaOptions::default())
+}
+
+/// [`build_schema`] with explicit introspection and persisted-query settings.
+pub fn build_schema_with(
+    db: DatabaseConnection,
+    limits: Limits,
+    bus: EventBus,
+    options: &SchemaOptions,
+) -> KizunaSchema {
+    let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
@@ -35,7 +49,13 @@ pub fn build_schema(db: DatabaseConnection, limits: Limits, bus: EventBus) -> Ki
         max_lag: limits.max_subscriber_lag,
     })
     .data(bus)
-    .data(db.clone());
+    .data(db.clone())
+    .extension(PersistedQueries::new(&options.persisted));
+    if options.introspection == Introspection::Disabled {
+        builder = builder
+            .disable_introspection()
+            .extension(introspection::RefuseIntrospection);
+    }
     let delay = std::time::Duration::from_millis(limits.batch_delay_ms);
     loaders::register(builder, &db, delay).finish()
 }

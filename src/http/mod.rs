@@ -8,6 +8,7 @@ use negotiate::{graphql_response, is_json_body, negotiate, request_error};
 
 use crate::auth;
 use crate::graphql::auth::Caller;
+use crate::graphql::persisted::NoMutations;
 use crate::state::AppState;
 use async_graphql::Data;
 use async_graphql::http::GraphiQLSource;
@@ -227,10 +228,10 @@ fn request_from_params(
     let Ok(Query(params)) = params else {
         return Err("malformed query string");
     };
-    let Some(query) = params.query else {
-        return Err("a GET request needs a `query` parameter");
-    };
-    let mut request = async_graphql::Request::new(query);
+    let has_query = params.query.is_some();
+    // Marked so that a mutation found by persisted-query hash is refused too (see `NoMutations`).
+    let mut request =
+        async_graphql::Request::new(params.query.unwrap_or_default()).data(NoMutations);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -245,6 +246,10 @@ fn request_from_params(
             Ok(extensions) => request.extensions = extensions,
             Err(_) => return Err("`extensions` is not a JSON object"),
         }
+    }
+    // Only an automatic persisted query may leave the query out: its hash names the document.
+    if !has_query && !request.extensions.contains_key("persistedQuery") {
+        return Err("a GET request needs a `query` parameter");
     }
     Ok(request)
 }

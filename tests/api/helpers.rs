@@ -6,6 +6,7 @@ use kizuna::auth::Principal;
 use kizuna::config::Limits;
 use kizuna::domain::Role;
 use kizuna::graphql::auth::Caller;
+use kizuna::graphql::persisted::SchemaOptions;
 use kizuna::metrics::Metrics;
 use kizuna::startup::{prepare_database, run_server};
 use kizuna::state::Access;
@@ -157,6 +158,15 @@ impl TestApp {
     }
 
     pub async fn with_limits(backend: Backend, limits: Limits) -> Option<TestApp> {
+        Self::with_options(backend, limits, &SchemaOptions::default()).await
+    }
+
+    /// An app whose schema has these introspection and persisted-query settings.
+    pub async fn with_options(
+        backend: Backend,
+        limits: Limits,
+        options: &SchemaOptions,
+    ) -> Option<TestApp> {
         let db = TestDb::create(backend).await?;
         let metrics = Arc::new(Metrics::default());
         let (conn, loaded) = prepare_database(&db.url, 5, metrics.clone())
@@ -166,7 +176,7 @@ impl TestApp {
             loaded.is_some(),
             "a fresh database gets the shipped dataset"
         );
-        let state = AppState::build(conn, metrics.clone(), limits, Access::default())
+        let state = AppState::build_with(conn, metrics.clone(), limits, Access::default(), options)
             .await
             .expect("app state");
         if backend == Backend::Postgres {

@@ -12,6 +12,7 @@ mod live;
 mod nplus1;
 mod nplus1_suite;
 mod pagination;
+mod persisted;
 mod queries;
 mod querying;
 mod schema;
