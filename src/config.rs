@@ -10,6 +10,10 @@
 //! | `--max-page-size` | `KIZUNA_MAX_PAGE_SIZE` | 100 | largest `first` accepted |
 //! | `--batch-delay-ms` | `KIZUNA_BATCH_DELAY_MS` | 1 | DataLoader batching window |
 //! | `--max-subscriber-lag` | `KIZUNA_MAX_SUBSCRIBER_LAG` | 10000 | log entries a live subscriber may fall behind |
+//! | `--max-depth` | `KIZUNA_MAX_DEPTH` | 12 | deepest field nesting a request may select |
+//! | `--max-aliases` | `KIZUNA_MAX_ALIASES` | 30 | aliased fields a request may select |
+//! | `--max-root-fields` | `KIZUNA_MAX_ROOT_FIELDS` | 20 | top-level fields an operation may select |
+//! | `--max-complexity` | `KIZUNA_MAX_COMPLEXITY` | 500000 | cost score a request may reach (page sizes multiply) |
 //! | `--db-max-connections` | `KIZUNA_DB_MAX_CONNECTIONS` | 10 | database pool size |
 //! | `--log-format` | `KIZUNA_LOG_FORMAT` | `text` | `text` or `json` logs |
 //! | `--require-token-for-reads` | `KIZUNA_REQUIRE_TOKEN_FOR_READS` | `false` | queries need a token too (`serve`) |
@@ -227,6 +231,24 @@ pub struct Limits {
     /// SUBSCRIBER_TOO_SLOW (it can resume with `after`).
     #[arg(long, env = "KIZUNA_MAX_SUBSCRIBER_LAG", default_value_t = 10_000)]
     pub max_subscriber_lag: i32,
+
+    /// Deepest field nesting a request may select (fragments do not add levels; `ofType` chains
+    /// in introspection do not count). Deeper requests get QUERY_TOO_COMPLEX.
+    #[arg(long, env = "KIZUNA_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: u32,
+
+    /// How many aliased fields a request may select, counted each time a fragment is used.
+    #[arg(long, env = "KIZUNA_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: u32,
+
+    /// How many distinct top-level fields an operation may select.
+    #[arg(long, env = "KIZUNA_MAX_ROOT_FIELDS", default_value_t = 20)]
+    pub max_root_fields: u32,
+
+    /// Largest cost score a request may reach: each field costs 1, and a connection's `nodes`
+    /// or `edges` cost their selection once per item of the page asked for.
+    #[arg(long, env = "KIZUNA_MAX_COMPLEXITY", default_value_t = 500_000)]
+    pub max_complexity: u64,
 }
 
 impl Default for Limits {
@@ -236,6 +258,10 @@ impl Default for Limits {
             max_page_size: 100,
             batch_delay_ms: 1,
             max_subscriber_lag: 10_000,
+            max_depth: 12,
+            max_aliases: 30,
+            max_root_fields: 20,
+            max_complexity: 500_000,
         }
     }
 }
@@ -327,6 +353,60 @@ mod tests {
             ["kizuna", "serve", "--apq-cache-size", "0"],
         ] {
             assert!(Cli::try_parse_from(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn query_limit_flags_parse_and_default_like_limits_default() {
+        let limits = |args: &[&str]| match Cli::try_parse_from(args).expect("valid").command {
+            Command::Serve(config) => config.limits,
+            other => panic!("unexpected command {other:?}"),
+        };
+        let tight = limits(&[
+            "kizuna",
+            "serve",
+            "--max-depth",
+            "3",
+            "--max-aliases",
+            "4",
+            "--max-root-fields",
+            "5",
+            "--max-complexity",
+            "600",
+        ]);
+        assert_eq!(
+            (
+                tight.max_depth,
+                tight.max_aliases,
+                tight.max_root_fields,
+                tight.max_complexity
+            ),
+            (3, 4, 5, 600)
+        );
+        // The environment could override the defaults; compare only when it does not.
+        let vars = [
+            "KIZUNA_MAX_DEPTH",
+            "KIZUNA_MAX_ALIASES",
+            "KIZUNA_MAX_ROOT_FIELDS",
+            "KIZUNA_MAX_COMPLEXITY",
+        ];
+        if vars.iter().all(|v| std::env::var_os(v).is_none()) {
+            let parsed = limits(&["kizuna", "serve"]);
+            let default = Limits::default();
+            assert_eq!(
+                (
+                    parsed.max_depth,
+                    parsed.max_aliases,
+                    parsed.max_root_fields,
+                    parsed.max_complexity
+                ),
+                (
+                    default.max_depth,
+                    default.max_aliases,
+                    default.max_root_fields,
+                    default.max_complexity
+                )
+            );
         }
     }
 }

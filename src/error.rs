@@ -28,6 +28,14 @@ pub enum AppError {
     /// The token's role may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The request exceeds a query limit (depth, aliases, root fields or complexity); refused
+    /// before anything runs. `measure` names the limit, as the message says it.
+    #[error("{measure} {actual} exceeds the limit of {limit}")]
+    QueryTooComplex {
+        measure: &'static str,
+        limit: u64,
+        actual: u64,
+    },
     /// Anything else: logged in full, shown to clients as "internal error".
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -53,6 +61,7 @@ impl AppError {
             Self::Conflict(_) => "CONFLICT",
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
+            Self::QueryTooComplex { .. } => "QUERY_TOO_COMPLEX",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -66,6 +75,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::Unauthenticated => 401,
             Self::Forbidden(_) => 403,
+            Self::QueryTooComplex { .. } => 400,
             Self::Internal(_) => 500,
         }
     }
@@ -101,10 +111,19 @@ impl From<AppError> for async_graphql::Error {
             AppError::BadUserInput { field, .. } => field.clone(),
             _ => None,
         };
+        // Clients that back off (smaller pages, fewer aliases) need the numbers, not only the text.
+        let exceeded = match &error {
+            AppError::QueryTooComplex { limit, actual, .. } => Some((*limit, *actual)),
+            _ => None,
+        };
         async_graphql::Error::new(error.to_string()).extend_with(|_, extensions| {
             extensions.set("code", code);
             if let Some(field) = &field {
                 extensions.set("field", field.as_str());
+            }
+            if let Some((limit, actual)) = exceeded {
+                extensions.set("limit", limit);
+                extensions.set("actual", actual);
             }
         })
     }
@@ -141,6 +160,15 @@ mod tests {
             (AppError::Conflict("dup".into()), "CONFLICT", 409),
             (AppError::Unauthenticated, "UNAUTHENTICATED", 401),
             (AppError::Forbidden("viewer".into()), "FORBIDDEN", 403),
+            (
+                AppError::QueryTooComplex {
+                    measure: "query depth",
+                    limit: 12,
+                    actual: 14,
+                },
+                "QUERY_TOO_COMPLEX",
+                400,
+            ),
             (AppError::Internal(anyhow::anyhow!("x")), "INTERNAL", 500),
         ];
         for (error, code, status) in cases {
@@ -153,6 +181,26 @@ mod tests {
     fn bad_input_names_the_field() {
         let (_, field, _) = code_of(AppError::bad_input("first", "too big"));
         assert_eq!(field.as_deref(), Some("\"first\""));
+    }
+
+    #[test]
+    fn query_too_complex_carries_limit_and_actual() {
+        let gql: async_graphql::Error = AppError::QueryTooComplex {
+            measure: "query depth",
+            limit: 12,
+            actual: 14,
+        }
+        .into();
+        assert_eq!(gql.message, "query depth 14 exceeds the limit of 12");
+        let ext = gql.extensions.expect("extensions are set");
+        assert_eq!(
+            ext.get("limit").map(ToString::to_string).as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            ext.get("actual").map(ToString::to_string).as_deref(),
+            Some("14")
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The GraphQL schema: roots, object types, loaders and Relay plumbing. Compiles without axum.
 
 pub mod auth;
+pub mod cost;
 pub mod filter;
 pub mod introspection;
 pub mod loaders;
@@ -44,6 +45,7 @@ pub fn build_schema_with(
         MutationRoot::default(),
         SubscriptionRoot,
     )
+    .extension(cost::CostLimits(limits))
     .data(limits)
     .data(StreamSettings {
         max_lag: limits.max_subscriber_lag,

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod cost;
 mod errors;
 mod explain;
 mod http;
