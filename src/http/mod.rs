@@ -3,6 +3,7 @@
 
 mod negotiate;
 mod ws;
+mod ws_legacy;
 
 use negotiate::{graphql_response, is_json_body, negotiate, request_error};
 
@@ -10,11 +11,9 @@ use crate::auth;
 use crate::graphql::auth::Caller;
 use crate::graphql::persisted::NoMutations;
 use crate::state::AppState;
-use async_graphql::Data;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
 use async_graphql::parser::types::OperationType;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
@@ -317,17 +316,16 @@ fn unauthorized(message: &str) -> Response {
         .into_response()
 }
 
-/// GraphQL over WebSocket on `/graphql/ws`: graphql-transport-ws (served by [`ws`], to the
-/// letter of its protocol document), or the legacy graphql-ws (subscriptions-transport-ws,
-/// served by async-graphql), chosen by `Sec-WebSocket-Protocol`. The token comes in the
+/// GraphQL over WebSocket on `/graphql/ws`: graphql-transport-ws ([`ws`]) or the legacy
+/// graphql-ws, i.e. subscriptions-transport-ws ([`ws_legacy`]), each to the letter of its
+/// protocol document, chosen by `Sec-WebSocket-Protocol`. The token comes in the
 /// `connection_init` payload as `{"authorization": "Bearer …"}`.
 async fn graphql_ws(
     State(state): State<AppState>,
     headers: HeaderMap,
-    protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    // The same rule GraphQLProtocol applies: the first protocol the client offers that we know.
+    // The first protocol the client offers that we speak.
     let chosen = headers
         .get(header::SEC_WEBSOCKET_PROTOCOL)
         .and_then(|value| value.to_str().ok())
@@ -336,34 +334,19 @@ async fn graphql_ws(
                 .split(',')
                 .find_map(|p| p.trim().parse::<WebSocketProtocols>().ok())
         });
+    let Some(chosen) = chosen else {
+        let message = "Sec-WebSocket-Protocol must offer graphql-transport-ws or graphql-ws";
+        return (StatusCode::BAD_REQUEST, message).into_response();
+    };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
-            if chosen == Some(WebSocketProtocols::GraphQLWS) {
+            if chosen == WebSocketProtocols::GraphQLWS {
                 ws::serve(socket, state).await;
             } else {
-                let schema = state.schema.clone();
-                GraphQLWebSocket::new(socket, schema, protocol)
-                    .on_connection_init(move |payload| connection_init(state, payload))
-                    .serve()
-                    .await;
+                ws_legacy::serve(socket, state).await;
             }
         })
-}
-
-async fn connection_init(
-    state: AppState,
-    payload: serde_json::Value,
-) -> async_graphql::Result<Data> {
-    let credentials = ["authorization", "Authorization"]
-        .iter()
-        .find_map(|key| payload.get(*key).and_then(serde_json::Value::as_str));
-    let caller = caller_from_credentials(&state, credentials)
-        .await
-        .map_err(async_graphql::Error::new)?;
-    let mut data = Data::default();
-    data.insert(caller);
-    Ok(data)
 }
 
 /// GraphQL over Server-Sent Events (graphql-sse, "distinct connections" mode): each request

@@ -56,7 +56,7 @@ enum ClientMessage {
     },
 }
 
-fn close(code: u16, reason: &str) -> Message {
+pub(super) fn close(code: u16, reason: &str) -> Message {
     // Close reasons are limited to 123 bytes by RFC 6455.
     let mut reason = reason.to_owned();
     while reason.len() > 123 {
@@ -68,7 +68,7 @@ fn close(code: u16, reason: &str) -> Message {
     }))
 }
 
-fn text(value: Value) -> Message {
+pub(super) fn text(value: Value) -> Message {
     Message::Text(value.to_string().into())
 }
 

@@ -539,3 +539,62 @@ db_test! {
         assert_eq!(seen[1]["sectors"]["nodes"][0]["slug"], "batteries");
     }
 }
+
+/// The legacy graphql-ws (subscriptions-transport-ws) protocol to the letter of its document:
+/// `ka` after the ack, `connection_error` without disconnecting for an unparsable message, one
+/// `error` (and no `complete`) for an operation that fails validation, `complete` after `stop`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn legacy_graphql_ws_follows_its_protocol_document() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = app.serve().await;
+    let mut ws = WsClient::connect(server.addr, "graphql-ws").await;
+    ws.send(json!({ "type": "connection_init", "payload": {} }))
+        .await;
+    let mut raw = Vec::new();
+    for _ in 0..2 {
+        let message = tokio::time::timeout(PATIENCE, ws.socket.next())
+            .await
+            .expect("in time")
+            .expect("open")
+            .expect("ok");
+        raw.push(serde_json::from_str::<Value>(message.to_text().expect("text")).expect("JSON"));
+    }
+    assert_eq!(
+        raw,
+        [json!({ "type": "connection_ack" }), json!({ "type": "ka" })]
+    );
+
+    ws.send(json!({ "type": "no-such-type" })).await;
+    assert_eq!(
+        ws.recv().await["type"],
+        "connection_error",
+        "reported, and the socket stays open"
+    );
+
+    ws.send(json!({ "id": "bad", "type": "start", "payload": { "query": "{ noSuchField }" } }))
+        .await;
+    let error = ws.recv().await;
+    assert_eq!(
+        (error["type"].as_str(), error["id"].as_str()),
+        (Some("error"), Some("bad")),
+        "{error}"
+    );
+    ws.send(json!({ "id": "q", "type": "start", "payload": { "query": "{ __typename }" } }))
+        .await;
+    let data = ws.recv().await;
+    assert_eq!(
+        (data["type"].as_str(), data["id"].as_str()),
+        (Some("data"), Some("q")),
+        "no complete for the failed operation: {data}"
+    );
+    assert_eq!(data["payload"]["data"]["__typename"], "QueryRoot");
+    assert_eq!(ws.recv().await, json!({ "id": "q", "type": "complete" }));
+
+    ws.send(json!({ "id": "live", "type": "start", "payload": { "query": EVENTS } }))
+        .await;
+    ws.send(json!({ "id": "live", "type": "stop" })).await;
+    assert_eq!(ws.recv().await, json!({ "id": "live", "type": "complete" }));
+    server.shutdown().await.expect("clean shutdown");
+}
