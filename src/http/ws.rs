@@ -202,6 +202,7 @@ impl Session {
                     self.outgoing.clone(),
                     id.clone(),
                     request,
+                    &TRANSPORT_WS,
                 ));
                 self.running.insert(id, task);
                 true
@@ -217,13 +218,30 @@ impl Session {
     }
 }
 
-/// Runs one operation: `next` for each result and `complete` at the end, or a single `error`
-/// when the operation fails before producing any result (a parse, validation or argument error).
-async fn run_operation(
+/// How a protocol names a result message and shapes the error of an operation that fails
+/// before it starts.
+pub(super) struct Dialect {
+    /// The type of a result message: `next` (graphql-transport-ws) or `data` (legacy).
+    pub result: &'static str,
+    /// The `error` message's payload built from the request errors.
+    pub error_payload: fn(&[async_graphql::ServerError]) -> Value,
+}
+
+/// graphql-transport-ws: `next`, and an `error` whose payload is the list of errors.
+const TRANSPORT_WS: Dialect = Dialect {
+    result: "next",
+    error_payload: |errors| serde_json::to_value(errors).unwrap_or_else(|_| json!([])),
+};
+
+/// Runs one operation: a result message for each result and `complete` at the end, or a single
+/// `error` (and nothing after it) when the operation fails before producing any result (a
+/// parse, validation or argument error).
+pub(super) async fn run_operation(
     state: AppState,
     outgoing: mpsc::Sender<Message>,
     id: String,
     request: async_graphql::Request,
+    dialect: &Dialect,
 ) {
     let mut responses = state.schema.execute_stream(request);
     let mut first = true;
@@ -231,18 +249,17 @@ async fn run_operation(
         let failed_before_start =
             first && response.data == async_graphql::Value::Null && !response.errors.is_empty();
         first = false;
-        let message = if failed_before_start {
-            let errors = serde_json::to_value(&response.errors).unwrap_or_else(|_| json!([]));
+        if failed_before_start {
+            let payload = (dialect.error_payload)(&response.errors);
             let _ = outgoing
                 .send(text(
-                    json!({ "id": id, "type": "error", "payload": errors }),
+                    json!({ "id": id, "type": "error", "payload": payload }),
                 ))
                 .await;
             return;
-        } else {
-            let payload = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-            text(json!({ "id": id, "type": "next", "payload": payload }))
-        };
+        }
+        let payload = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
+        let message = text(json!({ "id": id, "type": dialect.result, "payload": payload }));
         if outgoing.send(message).await.is_err() {
             return;
         }

@@ -6,7 +6,7 @@
 //!
 //! As in [`super::ws`], each operation is a task writing into one bounded channel per socket.
 
-use super::ws::{close, text};
+use super::ws::{Dialect, close, run_operation, text};
 use crate::graphql::auth::Caller;
 use crate::state::AppState;
 use axum::extract::ws::{Message, WebSocket};
@@ -117,6 +117,7 @@ pub async fn serve(socket: WebSocket, state: AppState) {
                     outgoing.clone(),
                     id.clone(),
                     request,
+                    &LEGACY,
                 ));
                 running.insert(id, task);
             }
@@ -138,44 +139,15 @@ pub async fn serve(socket: WebSocket, state: AppState) {
     let _ = writer.await;
 }
 
-/// `data` for each result and `complete` at the end, or one `error` (and nothing after it) when
-/// the operation fails before execution (parsing, validation, arguments).
-async fn run_operation(
-    state: AppState,
-    outgoing: mpsc::Sender<Message>,
-    id: String,
-    request: async_graphql::Request,
-) {
-    let mut responses = state.schema.execute_stream(request);
-    let mut first = true;
-    while let Some(response) = responses.next().await {
-        let failed_before_start =
-            first && response.data == async_graphql::Value::Null && !response.errors.is_empty();
-        first = false;
-        if failed_before_start {
-            let message = response
-                .errors
-                .iter()
-                .map(|e| e.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let errors = serde_json::to_value(&response.errors).unwrap_or_else(|_| json!([]));
-            let error = json!({ "id": id, "type": "error", "payload": { "message": message, "errors": errors } });
-            let _ = outgoing.send(text(error)).await;
-            return;
-        }
-        let payload = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-        if outgoing
-            .send(text(
-                json!({ "id": id, "type": "data", "payload": payload }),
-            ))
-            .await
-            .is_err()
-        {
-            return;
-        }
-    }
-    let _ = outgoing
-        .send(text(json!({ "id": id, "type": "complete" })))
-        .await;
-}
+/// subscriptions-transport-ws: `data`, and an `error` whose payload is one error object.
+const LEGACY: Dialect = Dialect {
+    result: "data",
+    error_payload: |errors| {
+        let message = errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        json!({ "message": message, "errors": serde_json::to_value(errors).unwrap_or_else(|_| json!([])) })
+    },
+};
