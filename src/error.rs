@@ -129,12 +129,6 @@ impl From<AppError> for async_graphql::Error {
     }
 }
 
-impl ErrorExtensions for AppError {
-    fn extend(&self) -> async_graphql::Error {
-        async_graphql::Error::new(self.to_string()).extend_with(|_, e| e.set("code", self.code()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,9 +5,9 @@ use crate::db::page::{ROOT_PARENT, Rel};
 use crate::error::AppError;
 use crate::error::Result;
 use crate::graphql::filter::*;
-use crate::graphql::loaders::{load_by_id, load_page};
+use crate::graphql::loaders::load_by_id;
 use crate::graphql::order::*;
-use crate::graphql::relay::{ConnArgs, page_spec};
+use crate::graphql::relay::ConnArgs;
 use crate::graphql::relay::{NodeKind, decode_global_id};
 use crate::graphql::search::SearchQuery;
 use crate::graphql::types::*;
@@ -87,13 +87,15 @@ where
     E: sea_orm::EntityTrait,
     E::Model: FromQueryResult + Clone + Send + Sync + 'static,
 {
-    let order: Vec<_> = order_by
-        .unwrap_or_default()
-        .iter()
-        .map(ToTerm::to_term)
-        .collect();
-    let spec = page_spec(ctx, table, args, filter.map(|f| f.to_cond()), order)?;
-    load_page::<E>(ctx, Rel::Root(table), ROOT_PARENT, spec).await
+    crate::graphql::types::page::<E, F, O>(
+        ctx,
+        Rel::Root(table),
+        ROOT_PARENT,
+        args,
+        filter,
+        order_by,
+    )
+    .await
 }
 
 #[Object]

@@ -51,8 +51,9 @@ use async_graphql::{Context, ID, Interface, Object};
 use common::{BigInt, PartialDate, Timestamp, stored, stored_opt, string_list};
 use std::sync::Arc;
 
-/// Loads a page of a relation with the client's pagination, filter and ordering.
-async fn page<E, F: ToCond, O: ToTerm>(
+/// Loads a page of a relation (or, with `Rel::Root`, of a whole table) with the client's
+/// pagination, filter and ordering.
+pub(crate) async fn page<E, F: ToCond, O: ToTerm>(
     ctx: &Context<'_>,
     rel: Rel,
     parent: i32,
