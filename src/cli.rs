@@ -177,7 +177,11 @@ async fn serve(
         );
     }
     let metrics = Arc::new(Metrics::default());
-    let (db, loaded) = prepare_database(database_url, max_connections, metrics.clone()).await?;
+    let pool = crate::db::PoolSettings {
+        max_connections,
+        statement_timeout: Some(config.traffic.statement_timeout()),
+    };
+    let (db, loaded) = prepare_database(database_url, pool, metrics.clone()).await?;
     match loaded {
         Some(report) => tracing::info!("empty database: loaded the shipped dataset: {report}"),
         None => tracing::info!("database already holds data; shipped dataset not loaded"),
@@ -188,6 +192,7 @@ async fn serve(
     let http = HttpSettings {
         max_body_bytes: config.max_body_bytes,
         cors_origins: config.cors_origins.clone(),
+        traffic: config.traffic.clone(),
     };
     let state = AppState::build_with(db, metrics, config.limits, access, &options)
         .await

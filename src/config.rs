@@ -21,6 +21,13 @@
 //! | `--apq-cache-size` | `KIZUNA_APQ_CACHE_SIZE` | 1000 | automatic persisted queries remembered (LRU) |
 //! | `--persisted-only` | `KIZUNA_PERSISTED_ONLY` | `false` | run only the operations of `--persisted-dir` |
 //! | `--persisted-dir` | `KIZUNA_PERSISTED_DIR` | (none) | directory of `*.graphql` allowed operations |
+//! | `--request-timeout-ms` | `KIZUNA_REQUEST_TIMEOUT_MS` | 10000 | time one request may run (TIMEOUT after) |
+//! | `--rate-limit-ip` | `KIZUNA_RATE_LIMIT_IP` | 0 (off) | requests/s per client address without a token |
+//! | `--rate-limit-token` | `KIZUNA_RATE_LIMIT_TOKEN` | 0 (off) | requests/s per token |
+//! | `--rate-limit-burst` | `KIZUNA_RATE_LIMIT_BURST` | 50 | requests allowed at once above the rate |
+//! | `--client-ip-header` | `KIZUNA_CLIENT_IP_HEADER` | (none) | trusted proxy header naming the client |
+//! | `--max-ws-per-ip` | `KIZUNA_MAX_WS_PER_IP` | 64 | open WebSocket connections per address |
+//! | `--max-ws-message-bytes` | `KIZUNA_MAX_WS_MESSAGE_BYTES` | 65536 | largest WebSocket message |
 //! | (none) | `RUST_LOG` | `info` | log filter |
 //!
 //! Subcommands: `serve`, `migrate`, `import FILE`, `generate --scale N [--seed S] [--output FILE]`,
@@ -173,6 +180,73 @@ pub struct ServeConfig {
 
     #[command(flatten)]
     pub queries: QueryPolicy,
+
+    #[command(flatten)]
+    pub traffic: Traffic,
+}
+
+/// Limits on traffic: time per request, request rates, WebSocket connections and messages.
+#[derive(Clone, Debug, Args)]
+pub struct Traffic {
+    /// How long one HTTP GraphQL request may run, in milliseconds. A request over it is
+    /// cancelled (its transaction rolled back; on PostgreSQL the `statement_timeout` is 100 ms
+    /// more, so the server stops the statement too) and answered with TIMEOUT.
+    #[arg(long, env = "KIZUNA_REQUEST_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_ms: u64,
+
+    /// Requests per second each client address may make without a token (token bucket; 0 = no
+    /// limit). Over it: 429 with `Retry-After`.
+    #[arg(long, env = "KIZUNA_RATE_LIMIT_IP", default_value_t = 0)]
+    pub rate_limit_ip: u32,
+
+    /// Requests per second each token may make (0 = no limit).
+    #[arg(long, env = "KIZUNA_RATE_LIMIT_TOKEN", default_value_t = 0)]
+    pub rate_limit_token: u32,
+
+    /// Requests a client may make at once above its rate before it is refused.
+    #[arg(long, env = "KIZUNA_RATE_LIMIT_BURST", default_value_t = 50)]
+    pub rate_limit_burst: u32,
+
+    /// Header naming the client address, set by a trusted reverse proxy (`x-forwarded-for`, whose
+    /// last entry is used, or `x-real-ip`). Unset: the socket's peer address. Never set it
+    /// without a proxy that overwrites the header, or clients choose their own address.
+    #[arg(long, env = "KIZUNA_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
+
+    /// WebSocket connections one client address may hold open at once.
+    #[arg(long, env = "KIZUNA_MAX_WS_PER_IP", default_value_t = 64)]
+    pub max_ws_per_ip: usize,
+
+    /// Largest WebSocket message accepted, in bytes; a larger one closes the connection (1009).
+    #[arg(long, env = "KIZUNA_MAX_WS_MESSAGE_BYTES", default_value_t = 64 * 1024)]
+    pub max_ws_message_bytes: usize,
+}
+
+impl Traffic {
+    /// The request time limit.
+    pub fn request_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.request_timeout_ms)
+    }
+
+    /// PostgreSQL's `statement_timeout`: a little over the request time limit, so that the
+    /// request reports TIMEOUT first and the server then stops whatever statement it left.
+    pub fn statement_timeout(&self) -> std::time::Duration {
+        self.request_timeout() + std::time::Duration::from_millis(100)
+    }
+}
+
+impl Default for Traffic {
+    fn default() -> Self {
+        Self {
+            request_timeout_ms: 10_000,
+            rate_limit_ip: 0,
+            rate_limit_token: 0,
+            rate_limit_burst: 50,
+            client_ip_header: None,
+            max_ws_per_ip: 64,
+            max_ws_message_bytes: 64 * 1024,
+        }
+    }
 }
 
 /// Whether `__schema` and `__type` are answered.

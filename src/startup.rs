@@ -6,6 +6,7 @@ use crate::state::AppState;
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -13,10 +14,10 @@ use tokio::net::TcpListener;
 /// the search documents up to date). Returns what was loaded, if anything.
 pub async fn prepare_database(
     url: &str,
-    max_connections: u32,
+    pool: impl Into<crate::db::PoolSettings>,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<(DatabaseConnection, Option<dataset::ImportReport>)> {
-    let db = crate::db::connect(url, max_connections, metrics)
+    let db = crate::db::connect(url, pool, metrics)
         .await
         .with_context(|| format!("connecting to the database at {}", redact(url)))?;
     crate::db::migrate(&db)
@@ -58,7 +59,8 @@ pub async fn run_server(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, crate::http::app(state))
+    let app = crate::http::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

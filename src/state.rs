@@ -1,9 +1,10 @@
 //! `AppState`: the runtime objects every layer shares. Cheap to clone; no globals.
 
-use crate::config::Limits;
+use crate::config::{Limits, Traffic};
 use crate::events::{EventBus, spawn_postgres_listener};
 use crate::graphql::persisted::SchemaOptions;
 use crate::graphql::{KizunaSchema, build_schema_with};
+use crate::http::limits::{RateLimits, RateSettings, WsConnections};
 use crate::metrics::Metrics;
 use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// Origins allowed to call the API from a browser (CORS); none by default.
     pub cors_origins: Vec<String>,
+    /// Request time, rate and WebSocket limits.
+    pub traffic: Traffic,
 }
 
 impl Default for HttpSettings {
@@ -30,6 +33,26 @@ impl Default for HttpSettings {
         Self {
             max_body_bytes: 1024 * 1024,
             cors_origins: Vec::new(),
+            traffic: Traffic::default(),
+        }
+    }
+}
+
+/// The live state of the traffic limits: buckets and open WebSocket connections.
+pub struct Guards {
+    pub rates: RateLimits,
+    pub websockets: Arc<WsConnections>,
+}
+
+impl Guards {
+    fn new(traffic: &Traffic) -> Self {
+        Self {
+            rates: RateLimits::new(&RateSettings {
+                per_ip: traffic.rate_limit_ip,
+                per_token: traffic.rate_limit_token,
+                burst: traffic.rate_limit_burst,
+            }),
+            websockets: WsConnections::new(traffic.max_ws_per_ip),
         }
     }
 }
@@ -43,6 +66,7 @@ pub struct AppState {
     pub events: EventBus,
     pub access: Access,
     pub http: HttpSettings,
+    pub guards: Arc<Guards>,
     _listener: Arc<ListenerGuard>,
 }
 
@@ -61,7 +85,12 @@ impl Drop for ListenerGuard {
 impl AppState {
     /// The same state with other HTTP settings.
     pub fn with_http(self, http: HttpSettings) -> Self {
-        Self { http, ..self }
+        let guards = Arc::new(Guards::new(&http.traffic));
+        Self {
+            http,
+            guards,
+            ..self
+        }
     }
 
     /// Builds the state over an open, migrated database whose statements `metrics` counts, and
@@ -85,13 +114,15 @@ impl AppState {
     ) -> Result<Self, DbErr> {
         let events = EventBus::new(crate::db::log::head(&db).await?);
         let listener = spawn_postgres_listener(db.clone(), events.clone());
-        let schema = build_schema_with(db.clone(), limits, events.clone(), options);
+        let schema =
+            build_schema_with(db.clone(), limits, events.clone(), options, metrics.clone());
         Ok(Self {
             db,
             schema,
             metrics,
             events,
             access,
+            guards: Arc::new(Guards::new(&Traffic::default())),
             http: HttpSettings::default(),
             _listener: Arc::new(ListenerGuard(listener)),
         })

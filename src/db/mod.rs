@@ -14,20 +14,43 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How the pool is sized and how long one statement may run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// PostgreSQL's `statement_timeout` on every connection: the server cancels a statement
+    /// running longer (the request timeout, so a cancelled request's work stops too).
+    pub statement_timeout: Option<Duration>,
+}
+
+impl From<u32> for PoolSettings {
+    fn from(max_connections: u32) -> Self {
+        Self {
+            max_connections,
+            statement_timeout: None,
+        }
+    }
+}
+
 /// Opens a pool on `url` and counts every statement it sends in `metrics`.
 ///
 /// SQLite gets foreign keys (sqlx's default) and WAL; an in-memory SQLite database lives only as
 /// long as its connections, so it gets one connection that never idles out.
 pub async fn connect(
     url: &str,
-    max_connections: u32,
+    pool: impl Into<PoolSettings>,
     metrics: Arc<Metrics>,
 ) -> Result<DatabaseConnection, DbErr> {
+    let pool = pool.into();
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(max_connections)
+        .max_connections(pool.max_connections)
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);
+    if let Some(timeout) = pool.statement_timeout {
+        // Only PostgreSQL knows the setting; sea-orm applies it to PostgreSQL pools alone.
+        options.statement_timeout(timeout);
+    }
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     if in_memory {
         options
@@ -55,6 +78,23 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
     use sea_orm::{EntityTrait, PaginatorTrait};
     Ok(entity::directions::Entity::find().count(db).await? == 0)
+}
+
+/// Connections open in the pool and how many of them are idle.
+pub fn pool_usage(db: &DatabaseConnection) -> (u32, u32) {
+    use sea_orm::DatabaseConnectionType as Kind;
+    let (size, idle) = match &db.inner {
+        Kind::SqlxSqlitePoolConnection(_) => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        Kind::SqlxPostgresPoolConnection(_) => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    };
+    (size, u32::try_from(idle).unwrap_or(u32::MAX))
 }
 
 /// Checks the database answers (readiness).

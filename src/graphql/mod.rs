@@ -6,6 +6,7 @@ pub mod filter;
 pub mod introspection;
 pub mod loaders;
 pub mod mutation;
+pub mod observe;
 pub mod order;
 pub mod persisted;
 pub mod query;
@@ -17,11 +18,13 @@ pub mod types;
 
 use crate::config::{Introspection, Limits};
 use crate::events::EventBus;
+use crate::metrics::Metrics;
 use async_graphql::Schema;
 use mutation::MutationRoot;
 use persisted::{PersistedQueries, SchemaOptions};
 use query::QueryRoot;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 use subscription::{StreamSettings, SubscriptionRoot};
 
 /// The Kizuna schema type.
@@ -30,7 +33,7 @@ pub type KizunaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 /// Builds the schema over a database connection, with the loaders, limits and event bus it needs,
 /// introspection on and automatic persisted queries with the default cache.
 pub fn build_schema(db: DatabaseConnection, limits: Limits, bus: EventBus) -> KizunaSchema {
-    build_schema_with(db, limits, bus, &SchemaOptions::default())
+    build_schema_with(db, limits, bus, &SchemaOptions::default(), Arc::default())
 }
 
 /// [`build_schema`] with explicit introspection and persisted-query settings.
@@ -39,12 +42,14 @@ pub fn build_schema_with(
     limits: Limits,
     bus: EventBus,
     options: &SchemaOptions,
+    metrics: Arc<Metrics>,
 ) -> KizunaSchema {
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
     )
+    .extension(observe::OperationMetrics(metrics))
     .extension(cost::CostLimits(limits))
     .data(limits)
     .data(StreamSettings {

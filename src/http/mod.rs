@@ -1,11 +1,12 @@
 //! The HTTP surface: GraphQL over POST and GET, GraphiQL, health, readiness and metrics.
 //! Handlers only adapt HTTP to the schema; no logic lives here.
 
+pub mod limits;
 mod negotiate;
 mod ws;
 mod ws_legacy;
 
-use negotiate::{graphql_response, is_json_body, negotiate, request_error};
+use negotiate::{MediaType, graphql_response, is_json_body, negotiate, request_error};
 
 use crate::auth;
 use crate::graphql::auth::Caller;
@@ -14,8 +15,10 @@ use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
 use async_graphql::parser::types::OperationType;
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::ConnectInfo;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Query;
 use axum::extract::State;
@@ -32,6 +35,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use futures::StreamExt;
 use serde::Deserialize;
+use std::net::SocketAddr;
+use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -106,6 +111,7 @@ fn graphiql_page() -> Html<String> {
 /// away cross-site form posts), oversize bodies get 413 and malformed JSON 400.
 async fn graphql_post(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -150,12 +156,76 @@ async fn graphql_post(
             );
         }
     };
-    let caller = match caller_from_headers(&state, &headers).await {
+    let caller = match admit(&state, &headers, peer.as_deref()).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let response = state.schema.execute(request.data(caller)).await;
-    graphql_response(&response, media)
+    execute(&state, request.data(caller), media).await
+}
+
+/// Runs a request within the configured time. A request over it is dropped, which rolls back
+/// its transaction and, on PostgreSQL, cancels its statement (the pool's `statement_timeout`
+/// is the same value).
+async fn execute(state: &AppState, request: async_graphql::Request, media: MediaType) -> Response {
+    let limit = state.http.traffic.request_timeout();
+    match tokio::time::timeout(limit, state.schema.execute(request)).await {
+        Ok(response) => graphql_response(&response, media),
+        Err(_) => {
+            tracing::warn!(timeout_ms = limit.as_millis() as u64, "request timed out");
+            state.metrics.record_timeout();
+            request_error(
+                StatusCode::GATEWAY_TIMEOUT,
+                "TIMEOUT",
+                &format!(
+                    "the request did not finish within {} ms and was cancelled",
+                    limit.as_millis()
+                ),
+                media,
+            )
+        }
+    }
+}
+
+/// Lets a request in, or answers it: the per-address bucket for requests without a token (before
+/// any database work), authentication, then the per-token bucket.
+async fn admit(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<&ConnectInfo<SocketAddr>>,
+) -> Result<Caller, Response> {
+    let has_token = headers.contains_key(header::AUTHORIZATION);
+    if !has_token && let Some(bucket) = &state.guards.rates.per_ip {
+        let ip = limits::client_ip(
+            headers,
+            peer,
+            state.http.traffic.client_ip_header.as_deref(),
+        );
+        bucket
+            .check(&ip)
+            .map_err(|wait| too_many_requests(state, wait))?;
+    }
+    let caller = caller_from_headers(state, headers).await?;
+    if let (Some(principal), Some(bucket)) = (&caller.0, &state.guards.rates.per_token) {
+        bucket
+            .check(&principal.name)
+            .map_err(|wait| too_many_requests(state, wait))?;
+    }
+    Ok(caller)
+}
+
+/// 429 with `Retry-After` in whole seconds.
+fn too_many_requests(state: &AppState, wait: Duration) -> Response {
+    state.metrics.record_rate_limited();
+    let seconds = limits::retry_after_secs(wait);
+    let body = serde_json::json!({ "errors": [{
+        "message": format!("rate limit reached; retry in {seconds} s"),
+        "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds } }] });
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, seconds.to_string())],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 fn not_acceptable() -> Response {
@@ -189,13 +259,14 @@ fn bad_request(message: &str) -> Response {
 /// is refused with 405 and `Allow: POST` before anything executes.
 async fn graphql_get(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let caller = match caller_from_headers(&state, &headers).await {
+    let caller = match admit(&state, &headers, peer.as_deref()).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
@@ -216,8 +287,7 @@ async fn graphql_get(
         )
             .into_response();
     }
-    let response = state.schema.execute(request).await;
-    graphql_response(&response, media)
+    execute(&state, request, media).await
 }
 
 /// Builds a GraphQL request from GET parameters, or says why it cannot (a 400 answer).
@@ -322,9 +392,29 @@ fn unauthorized(message: &str) -> Response {
 /// `connection_init` payload as `{"authorization": "Bearer …"}`.
 async fn graphql_ws(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let ip = limits::client_ip(
+        &headers,
+        peer.as_deref(),
+        state.http.traffic.client_ip_header.as_deref(),
+    );
+    // Opening a connection counts as a request of the address; the token, if any, comes later.
+    if let Some(bucket) = &state.guards.rates.per_ip
+        && let Err(wait) = bucket.check(&ip)
+    {
+        return too_many_requests(&state, wait);
+    }
+    let Some(slot) = state.guards.websockets.acquire(ip) else {
+        state.metrics.record_rate_limited();
+        let message = format!(
+            "this address already holds {} WebSocket connections",
+            state.http.traffic.max_ws_per_ip
+        );
+        return (StatusCode::TOO_MANY_REQUESTS, message).into_response();
+    };
     // The first protocol the client offers that we speak.
     let chosen = headers
         .get(header::SEC_WEBSOCKET_PROTOCOL)
@@ -338,9 +428,13 @@ async fn graphql_ws(
         let message = "Sec-WebSocket-Protocol must offer graphql-transport-ws or graphql-ws";
         return (StatusCode::BAD_REQUEST, message).into_response();
     };
+    let max_message = state.http.traffic.max_ws_message_bytes;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
         .on_upgrade(move |socket| async move {
+            let _slot = slot;
             if chosen == WebSocketProtocols::GraphQLWS {
                 ws::serve(socket, state).await;
             } else {
@@ -353,10 +447,11 @@ async fn graphql_ws(
 /// gets its own event stream of `next` events and a final `complete` event.
 async fn stream_post(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Result<axum::Json<async_graphql::Request>, JsonRejection>,
 ) -> Response {
-    let caller = match caller_from_headers(&state, &headers).await {
+    let caller = match admit(&state, &headers, peer.as_deref()).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
@@ -368,10 +463,11 @@ async fn stream_post(
 
 async fn stream_get(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
-    let caller = match caller_from_headers(&state, &headers).await {
+    let caller = match admit(&state, &headers, peer.as_deref()).await {
         Ok(caller) => caller,
         Err(response) => return response,
     };
@@ -419,6 +515,8 @@ async fn ready(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
+    let (size, idle) = crate::db::pool_usage(&state.db);
+    state.metrics.observe_pool(size, idle);
     (
         [(
             header::CONTENT_TYPE,

@@ -324,23 +324,27 @@ impl TestApp {
 
     /// Serves the app on 127.0.0.1:0.
     pub async fn serve(&self) -> RunningServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let state = self.state.clone();
-        let handle = tokio::spawn(async move {
-            run_server(listener, state, async move {
-                let _ = stopped.await;
-            })
-            .await
-        });
-        RunningServer {
-            addr,
-            stop: Some(stop),
-            handle: Some(handle),
-        }
+        serve_state(self.state.clone()).await
+    }
+}
+
+/// Serves `state` on 127.0.0.1:0 until the returned server is shut down or dropped.
+pub async fn serve_state(state: AppState) -> RunningServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        run_server(listener, state, async move {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    RunningServer {
+        addr,
+        stop: Some(stop),
+        handle: Some(handle),
     }
 }
 

@@ -9,6 +9,7 @@ mod explain;
 mod http;
 mod http_spec;
 mod import;
+mod limits;
 mod live;
 mod nplus1;
 mod nplus1_suite;
