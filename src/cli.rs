@@ -193,6 +193,7 @@ async fn serve(
         max_body_bytes: config.max_body_bytes,
         cors_origins: config.cors_origins.clone(),
         traffic: config.traffic.clone(),
+        response_cache_bytes: config.response_cache_mb.saturating_mul(1024 * 1024),
     };
     let state = AppState::build_with(db, metrics, config.limits, access, &options)
         .await

@@ -28,6 +28,7 @@
 //! | `--client-ip-header` | `KIZUNA_CLIENT_IP_HEADER` | (none) | trusted proxy header naming the client |
 //! | `--max-ws-per-ip` | `KIZUNA_MAX_WS_PER_IP` | 64 | open WebSocket connections per address |
 //! | `--max-ws-message-bytes` | `KIZUNA_MAX_WS_MESSAGE_BYTES` | 65536 | largest WebSocket message |
+//! | `--response-cache-mb` | `KIZUNA_RESPONSE_CACHE_MB` | 64 | response cache memory (0 = off) |
 //! | (none) | `RUST_LOG` | `info` | log filter |
 //!
 //! Subcommands: `serve`, `migrate`, `import FILE`, `generate --scale N [--seed S] [--output FILE]`,
@@ -183,6 +184,11 @@ pub struct ServeConfig {
 
     #[command(flatten)]
     pub traffic: Traffic,
+
+    /// Memory for the response cache, in MiB (0 turns it off). Query responses are served from
+    /// it until the next write; see the README's "Running in production".
+    #[arg(long, env = "KIZUNA_RESPONSE_CACHE_MB", default_value_t = 64)]
+    pub response_cache_mb: usize,
 }
 
 /// Limits on traffic: time per request, request rates, WebSocket connections and messages.

@@ -2,6 +2,12 @@ use clap::Parser;
 use kizuna::cli;
 use kizuna::config::Cli;
 
+// The server allocates many small, short-lived objects per request (GraphQL values, futures);
+// mimalloc serves them faster than the system allocator (see BENCHMARKS.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Cli::parse();

@@ -46,6 +46,10 @@ pub struct Metrics {
     pub live_subscriptions: Gauge,
     pool_size: Gauge,
     pool_idle: Gauge,
+    /// Requests answered from the response cache.
+    pub cache_hits: Counter,
+    /// Cacheable requests the response cache did not hold.
+    pub cache_misses: Counter,
     names: Mutex<HashSet<String>>,
 }
 
@@ -97,9 +101,23 @@ impl Default for Metrics {
             "Idle connections in the database pool",
             pool_idle.clone(),
         );
+        let cache_hits = Counter::default();
+        registry.register(
+            "kizuna_response_cache_hits",
+            "Requests answered from the response cache",
+            cache_hits.clone(),
+        );
+        let cache_misses = Counter::default();
+        registry.register(
+            "kizuna_response_cache_misses",
+            "Cacheable requests executed because the response cache did not hold them",
+            cache_misses.clone(),
+        );
         Self {
             registry,
             db_statements,
+            cache_hits,
+            cache_misses,
             operations,
             durations,
             errors,

@@ -2,8 +2,10 @@
 
 use crate::config::{Limits, Traffic};
 use crate::events::{EventBus, spawn_postgres_listener};
+use crate::graphql::build_schema_with;
+use crate::graphql::gateway::Gateway;
 use crate::graphql::persisted::SchemaOptions;
-use crate::graphql::{KizunaSchema, build_schema_with};
+use crate::http::cache::ResponseCache;
 use crate::http::limits::{RateLimits, RateSettings, WsConnections};
 use crate::metrics::Metrics;
 use sea_orm::{DatabaseConnection, DbErr};
@@ -26,6 +28,8 @@ pub struct HttpSettings {
     pub cors_origins: Vec<String>,
     /// Request time, rate and WebSocket limits.
     pub traffic: Traffic,
+    /// Bytes the response cache may hold; 0 turns it off.
+    pub response_cache_bytes: usize,
 }
 
 impl Default for HttpSettings {
@@ -34,6 +38,7 @@ impl Default for HttpSettings {
             max_body_bytes: 1024 * 1024,
             cors_origins: Vec::new(),
             traffic: Traffic::default(),
+            response_cache_bytes: 0,
         }
     }
 }
@@ -42,11 +47,18 @@ impl Default for HttpSettings {
 pub struct Guards {
     pub rates: RateLimits,
     pub websockets: Arc<WsConnections>,
+    pub cache: Option<ResponseCache>,
 }
 
 impl Guards {
-    fn new(traffic: &Traffic) -> Self {
+    fn new(http: &HttpSettings, metrics: &Metrics) -> Self {
+        let traffic = &http.traffic;
         Self {
+            cache: ResponseCache::new(
+                http.response_cache_bytes,
+                metrics.cache_hits.clone(),
+                metrics.cache_misses.clone(),
+            ),
             rates: RateLimits::new(&RateSettings {
                 per_ip: traffic.rate_limit_ip,
                 per_token: traffic.rate_limit_token,
@@ -61,7 +73,7 @@ impl Guards {
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    pub schema: KizunaSchema,
+    pub schema: Gateway,
     pub metrics: Arc<Metrics>,
     pub events: EventBus,
     pub access: Access,
@@ -85,7 +97,7 @@ impl Drop for ListenerGuard {
 impl AppState {
     /// The same state with other HTTP settings.
     pub fn with_http(self, http: HttpSettings) -> Self {
-        let guards = Arc::new(Guards::new(&http.traffic));
+        let guards = Arc::new(Guards::new(&http, &self.metrics));
         Self {
             http,
             guards,
@@ -116,13 +128,14 @@ impl AppState {
         let listener = spawn_postgres_listener(db.clone(), events.clone());
         let schema =
             build_schema_with(db.clone(), limits, events.clone(), options, metrics.clone());
+        let guards = Arc::new(Guards::new(&HttpSettings::default(), &metrics));
         Ok(Self {
             db,
             schema,
             metrics,
             events,
             access,
-            guards: Arc::new(Guards::new(&Traffic::default())),
+            guards,
             http: HttpSettings::default(),
             _listener: Arc::new(ListenerGuard(listener)),
         })

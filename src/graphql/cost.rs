@@ -22,66 +22,11 @@
 
 use crate::config::Limits;
 use crate::error::AppError;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, Request, ServerError, ServerResult, Value as ConstValue, Variables};
+use async_graphql::{Name, Value as ConstValue, Variables};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
-
-/// The extension factory `build_schema` registers: one [`CostCheck`] per request.
-pub struct CostLimits(pub Limits);
-
-impl ExtensionFactory for CostLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostCheck {
-            limits: self.0,
-            operation_name: OnceLock::new(),
-        })
-    }
-}
-
-/// The per-request check. It remembers the operation name from the request, because the parse
-/// hook that sees the document is not given it.
-struct CostCheck {
-    limits: Limits,
-    operation_name: OnceLock<Option<String>>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for CostCheck {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        // Set once per request; a second set cannot happen and would change nothing.
-        let _ = self.operation_name.set(request.operation_name.clone());
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let name = self.operation_name.get().cloned().flatten();
-        check(&document, name.as_deref(), variables, &self.limits).map_err(|error| {
-            let error = async_graphql::Error::from(error);
-            let mut server = ServerError::new(error.message, None);
-            server.extensions = error.extensions;
-            server
-        })?;
-        Ok(document)
-    }
-}
 
 /// What a request measures; each field is compared with its limit in [`check`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

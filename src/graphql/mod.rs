@@ -3,10 +3,10 @@
 pub mod auth;
 pub mod cost;
 pub mod filter;
+pub mod gateway;
 pub mod introspection;
 pub mod loaders;
 pub mod mutation;
-pub mod observe;
 pub mod order;
 pub mod persisted;
 pub mod query;
@@ -20,6 +20,7 @@ use crate::config::{Introspection, Limits};
 use crate::events::EventBus;
 use crate::metrics::Metrics;
 use async_graphql::Schema;
+use gateway::Gateway;
 use mutation::MutationRoot;
 use persisted::{PersistedQueries, SchemaOptions};
 use query::QueryRoot;
@@ -32,7 +33,7 @@ pub type KizunaSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema over a database connection, with the loaders, limits and event bus it needs,
 /// introspection on and automatic persisted queries with the default cache.
-pub fn build_schema(db: DatabaseConnection, limits: Limits, bus: EventBus) -> KizunaSchema {
+pub fn build_schema(db: DatabaseConnection, limits: Limits, bus: EventBus) -> Gateway {
     build_schema_with(db, limits, bus, &SchemaOptions::default(), Arc::default())
 }
 
@@ -43,28 +44,31 @@ pub fn build_schema_with(
     bus: EventBus,
     options: &SchemaOptions,
     metrics: Arc<Metrics>,
-) -> KizunaSchema {
+) -> Gateway {
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
     )
-    .extension(observe::OperationMetrics(metrics))
-    .extension(cost::CostLimits(limits))
     .data(limits)
     .data(StreamSettings {
         max_lag: limits.max_subscriber_lag,
     })
     .data(bus)
-    .data(db.clone())
-    .extension(PersistedQueries::new(&options.persisted));
+    .data(db.clone());
     if options.introspection == Introspection::Disabled {
-        builder = builder
-            .disable_introspection()
-            .extension(introspection::RefuseIntrospection);
+        // The gateway refuses introspection with an error first; this keeps it off regardless.
+        builder = builder.disable_introspection();
     }
     let delay = std::time::Duration::from_millis(limits.batch_delay_ms);
-    loaders::register(builder, &db, delay).finish()
+    let schema = loaders::register(builder, &db, delay).finish();
+    Gateway::new(
+        schema,
+        limits,
+        PersistedQueries::new(&options.persisted),
+        options.introspection,
+        metrics,
+    )
 }
 
 /// The schema in SDL, as `kizuna export-schema` prints it and `schema.graphql` stores it.

@@ -13,15 +13,11 @@
 //! capacity of 0 panics, and it has no allow-list mode.
 
 use crate::config::{Introspection, QueryPolicy};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{ErrorExtensionValues, Pos, Request, ServerError, ServerResult};
 use lru::LruCache;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::any::TypeId;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -150,7 +146,7 @@ pub fn sha256_hex(text: &str) -> String {
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
-/// The schema extension enforcing a [`PersistedMode`].
+/// The store enforcing a [`PersistedMode`]; the [`super::gateway::Gateway`] consults it.
 pub(crate) struct PersistedQueries(Store);
 
 #[derive(Clone)]
@@ -168,15 +164,16 @@ impl PersistedQueries {
             PersistedMode::AllowList(list) => Store::AllowList(list.clone()),
         })
     }
-}
 
-impl ExtensionFactory for PersistedQueries {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(PersistedQueriesExtension(self.0.clone()))
+    /// The document a request runs when the policy decides it (by hash, or from the
+    /// allow-list), `None` to let the request parse its own text, or the refusal.
+    pub(crate) fn resolve(
+        &self,
+        request: &mut Request,
+    ) -> ServerResult<Option<ExecutableDocument>> {
+        self.0.resolve(request)
     }
 }
-
-struct PersistedQueriesExtension(Store);
 
 /// The `persistedQuery` extension of a request, as Apollo clients send it.
 #[derive(Deserialize)]
@@ -285,42 +282,5 @@ impl Store {
                 Ok(Some(document))
             }
         }
-    }
-}
-
-/// The type of the operation `name` selects in `document` (the only one when `name` is absent).
-fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
-    document.operations.iter().find_map(|(op_name, op)| {
-        let selected = match (name, op_name) {
-            (None, _) => true,
-            (Some(wanted), Some(op_name)) => wanted == op_name.as_str(),
-            (Some(_), None) => false,
-        };
-        selected.then_some(op.node.ty)
-    })
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for PersistedQueriesExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if let Some(document) = self.0.resolve(&mut request)? {
-            let no_mutations = request.data.contains_key(&TypeId::of::<NoMutations>());
-            if no_mutations
-                && operation_type(&document, request.operation_name.as_deref())
-                    == Some(OperationType::Mutation)
-            {
-                return Err(error(
-                    "mutations are not allowed over GET; use POST",
-                    "BAD_REQUEST",
-                ));
-            }
-            request.set_parsed_query(document);
-        }
-        next.run(ctx, request).await
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP surface: GraphQL over POST and GET, GraphiQL, health, readiness and metrics.
 //! Handlers only adapt HTTP to the schema; no logic lives here.
 
+pub mod cache;
 pub mod limits;
 mod negotiate;
 mod ws;
@@ -160,16 +161,76 @@ async fn graphql_post(
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    execute(&state, request.data(caller), media).await
+    let cache = CacheUse::plan(&state, &request, &caller, None);
+    execute(&state, request.data(caller), media, cache).await
 }
 
-/// Runs a request within the configured time. A request over it is dropped, which rolls back
-/// its transaction and, on PostgreSQL, cancels its statement (the pool's `statement_timeout`
-/// is the same value).
-async fn execute(state: &AppState, request: async_graphql::Request, media: MediaType) -> Response {
+/// How a request may use the response cache: its key, the log head read before it runs, and
+/// whether the answer carries HTTP validators (GET).
+struct CacheUse {
+    key: cache::Key,
+    head: i64,
+    validators: Option<Validators>,
+}
+
+/// What a GET brings for conditional requests, and who asks.
+struct Validators {
+    if_none_match: Option<HeaderValue>,
+    private: bool,
+}
+
+impl CacheUse {
+    fn plan(
+        state: &AppState,
+        request: &async_graphql::Request,
+        caller: &Caller,
+        get: Option<&HeaderMap>,
+    ) -> Option<Self> {
+        state.guards.cache.as_ref()?;
+        let variables = serde_json::to_value(&request.variables).ok()?;
+        let extensions = serde_json::to_value(&request.extensions).ok()?;
+        let role = caller.0.as_ref().map(|p| p.role);
+        let text = format!("{}\u{0}{extensions}", request.query);
+        Some(Self {
+            key: cache::key(&text, request.operation_name.as_deref(), &variables, role),
+            head: i64::from(state.events.head()),
+            validators: get.map(|headers| Validators {
+                if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+                private: role.is_some(),
+            }),
+        })
+    }
+}
+
+/// Runs a request within the configured time, through the response cache when it may use it.
+/// A request over the time is dropped, which rolls back its transaction and, on PostgreSQL,
+/// lets the server cancel its statement (the pool's `statement_timeout` ends 100 ms later).
+async fn execute(
+    state: &AppState,
+    request: async_graphql::Request,
+    media: MediaType,
+    cache: Option<CacheUse>,
+) -> Response {
+    if let (Some(plan), Some(store)) = (&cache, &state.guards.cache)
+        && let Some(entry) = store.get(&plan.key, plan.head)
+    {
+        return cached_response(entry, media, plan.validators.as_ref());
+    }
     let limit = state.http.traffic.request_timeout();
-    match tokio::time::timeout(limit, state.schema.execute(request)).await {
-        Ok(response) => graphql_response(&response, media),
+    match tokio::time::timeout(limit, state.schema.execute_and_tell(request)).await {
+        Ok((response, is_query)) => {
+            let keep = is_query && response.errors.is_empty();
+            match (cache, &state.guards.cache) {
+                (Some(plan), Some(store)) if keep => match response_bytes(&response) {
+                    Some(body) => match store.put(plan.key, plan.head, body.clone()) {
+                        Some(entry) => cached_response(entry, media, plan.validators.as_ref()),
+                        None => graphql_response(&response, media),
+                    },
+                    None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                },
+                _ => graphql_response(&response, media),
+            }
+        }
         Err(_) => {
             tracing::warn!(timeout_ms = limit.as_millis() as u64, "request timed out");
             state.metrics.record_timeout();
@@ -184,6 +245,70 @@ async fn execute(state: &AppState, request: async_graphql::Request, media: Media
             )
         }
     }
+}
+
+/// The body of a response as sent, or `None` (logged) when it cannot be serialised.
+fn response_bytes(response: &async_graphql::Response) -> Option<Bytes> {
+    match serde_json::to_vec(response) {
+        Ok(body) => Some(Bytes::from(body)),
+        Err(error) => {
+            tracing::error!(%error, "cannot serialise a GraphQL response");
+            None
+        }
+    }
+}
+
+/// A stored (error-free) response; for GET with its validator and caching headers, or 304 when
+/// the client already holds it.
+fn cached_response(
+    entry: cache::Entry,
+    media: MediaType,
+    validators: Option<&Validators>,
+) -> Response {
+    let mut out = match validators {
+        Some(v)
+            if v.if_none_match
+                .as_ref()
+                .is_some_and(|tags| matches_etag(tags, &entry.etag)) =>
+        {
+            StatusCode::NOT_MODIFIED.into_response()
+        }
+        _ => {
+            let mut out = (StatusCode::OK, entry.body).into_response();
+            out.headers_mut()
+                .insert(header::CONTENT_TYPE, media.header());
+            out
+        }
+    };
+    if let Some(validators) = validators {
+        let headers = out.headers_mut();
+        if let Ok(etag) = HeaderValue::from_str(&entry.etag) {
+            headers.insert(header::ETAG, etag);
+        }
+        // Shared caches may keep anonymous answers; answers to a token stay with its holder.
+        // Either way they revalidate, and the ETag makes that a 304 until the next write.
+        let policy = if validators.private {
+            "private, max-age=0, must-revalidate"
+        } else {
+            "public, max-age=0, must-revalidate"
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept, Authorization"),
+        );
+    }
+    out
+}
+
+/// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC 9110 asks for it).
+fn matches_etag(if_none_match: &HeaderValue, etag: &str) -> bool {
+    let Ok(tags) = if_none_match.to_str() else {
+        return false;
+    };
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    tags.split(',')
+        .any(|tag| tag.trim() == "*" || opaque(tag) == opaque(etag))
 }
 
 /// Lets a request in, or answers it: the per-address bucket for requests without a token (before
@@ -271,11 +396,13 @@ async fn graphql_get(
         Err(response) => return response,
     };
     let mut request = match request_from_params(params) {
-        Ok(request) => request.data(caller),
+        Ok(request) => request,
         Err(message) => {
             return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", message, media);
         }
     };
+    let cache = CacheUse::plan(&state, &request, &caller, Some(&headers));
+    request = request.data(caller);
     if matches!(
         operation_type(&mut request),
         Some(OperationType::Mutation | OperationType::Subscription)
@@ -287,7 +414,7 @@ async fn graphql_get(
         )
             .into_response();
     }
-    execute(&state, request, media).await
+    execute(&state, request, media, cache).await
 }
 
 /// Builds a GraphQL request from GET parameters, or says why it cannot (a 400 answer).

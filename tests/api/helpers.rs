@@ -384,3 +384,20 @@ pub fn error_code(response: &Value) -> String {
         .unwrap_or("<none>")
         .to_owned()
 }
+
+/// POSTs a GraphQL request to `url`, with a bearer token if given, and returns the JSON answer.
+pub async fn post_graphql(url: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("JSON")
+}

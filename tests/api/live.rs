@@ -86,21 +86,7 @@ impl WsClient {
     }
 }
 
-async fn post(app_url: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(app_url)
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request
-        .send()
-        .await
-        .expect("POST")
-        .json()
-        .await
-        .expect("JSON")
-}
+use crate::helpers::post_graphql as post;
 
 const CREATE: &str = "mutation($slug: String!) { createInitiative(input: { slug: $slug, name: \"Live test\", \
     description: \"Made by a live test.\", directionNumber: 2, status: ANNOUNCED, sectors: [\"batteries\"] }) \

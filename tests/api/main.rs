@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod cache;
 mod cost;
 mod errors;
 mod explain;

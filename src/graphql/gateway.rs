@@ -1,0 +1,282 @@
+//! The one entry to the schema for every transport (POST, GET, WebSocket, SSE, tests): it applies
+//! the request policy (persisted queries, cost limits, the introspection switch) to the parsed
+//! document, then executes it, and records per-operation metrics.
+//!
+//! These steps used to be async-graphql extensions. Any registered extension makes async-graphql
+//! wrap every field's resolution in the extension chain (a registry lookup and a boxed future per
+//! field), although none of ours looks at fields; as request-level steps here they cost nothing
+//! per field. BENCHMARKS.md has the measurement.
+
+use super::KizunaSchema;
+use super::cost;
+use super::introspection::INTROSPECTION_DISABLED;
+use super::persisted::{NoMutations, PersistedQueries};
+use crate::config::{Introspection, Limits};
+use crate::metrics::Metrics;
+use async_graphql::parser::types::{
+    ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
+};
+use async_graphql::{ErrorExtensionValues, Request, Response, ServerError};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use std::any::TypeId;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The schema behind its request policy. Cheap to clone.
+#[derive(Clone)]
+pub struct Gateway {
+    schema: KizunaSchema,
+    policy: Arc<Policy>,
+}
+
+struct Policy {
+    limits: Limits,
+    persisted: PersistedQueries,
+    introspection: Introspection,
+    metrics: Arc<Metrics>,
+}
+
+/// The operation a request selects, as the metrics name it.
+struct Selected {
+    name: Option<String>,
+    kind: &'static str,
+}
+
+impl Gateway {
+    pub(crate) fn new(
+        schema: KizunaSchema,
+        limits: Limits,
+        persisted: PersistedQueries,
+        introspection: Introspection,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        Self {
+            schema,
+            policy: Arc::new(Policy {
+                limits,
+                persisted,
+                introspection,
+                metrics,
+            }),
+        }
+    }
+
+    /// The schema itself (SDL, introspection of the type system).
+    pub fn schema(&self) -> &KizunaSchema {
+        &self.schema
+    }
+
+    /// Runs a query or mutation.
+    pub async fn execute(&self, request: impl Into<Request>) -> Response {
+        self.execute_and_tell(request).await.0
+    }
+
+    /// [`Gateway::execute`], also saying whether the request ran a query (which a response
+    /// cache may keep; a mutation's answer never is).
+    pub async fn execute_and_tell(&self, request: impl Into<Request>) -> (Response, bool) {
+        let started = Instant::now();
+        let mut request = request.into();
+        let (selected, response) = match self.prepare(&mut request) {
+            Ok(selected) => (selected, self.schema.execute(request).await),
+            Err((selected, error)) => (selected, Response::from_errors(vec![error])),
+        };
+        self.record(selected.as_ref(), started, &response);
+        let query = selected.is_some_and(|s| s.kind == "query");
+        (response, query)
+    }
+
+    /// Runs any operation as a stream of responses: a subscription's events, or the one response
+    /// of a query or mutation.
+    pub fn execute_stream(&self, request: impl Into<Request>) -> BoxStream<'static, Response> {
+        let started = Instant::now();
+        let mut request = request.into();
+        let (selected, stream) = match self.prepare(&mut request) {
+            Ok(selected) => (selected, self.schema.execute_stream(request)),
+            Err((selected, error)) => (
+                selected,
+                futures::stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
+            ),
+        };
+        let gateway = self.clone();
+        if selected.as_ref().is_some_and(|s| s.kind == "subscription") {
+            // Live from here until the client or the server drops the stream.
+            let live = LiveGuard::new(self.policy.metrics.clone());
+            return stream
+                .map(move |response| {
+                    let _live = &live;
+                    for code in codes(&response) {
+                        gateway.policy.metrics.record_error(&code);
+                    }
+                    response
+                })
+                .boxed();
+        }
+        stream
+            .map(move |response| {
+                gateway.record(selected.as_ref(), started, &response);
+                response
+            })
+            .boxed()
+    }
+
+    fn record(&self, selected: Option<&Selected>, started: Instant, response: &Response) {
+        let codes = codes(response);
+        self.policy.metrics.record_operation(
+            selected.and_then(|s| s.name.as_deref()),
+            selected.map_or("unknown", |s| s.kind),
+            started.elapsed(),
+            codes.iter().map(String::as_str),
+        );
+    }
+
+    /// Applies the policy. A document that does not parse passes untouched: execution reports
+    /// the syntax error in its usual shape.
+    #[allow(clippy::result_large_err)]
+    fn prepare(
+        &self,
+        request: &mut Request,
+    ) -> Result<Option<Selected>, (Option<Selected>, ServerError)> {
+        let policy = &self.policy;
+        let found = policy
+            .persisted
+            .resolve(request)
+            .map_err(|error| (None, error))?;
+        if let Some(document) = found {
+            request.set_parsed_query(document);
+        }
+        let no_mutations = request.data.contains_key(&TypeId::of::<NoMutations>());
+        let wanted = request.operation_name.clone();
+        let variables = request.variables.clone();
+        let Ok(document) = request.parsed_query() else {
+            return Ok(None);
+        };
+        let Some((name, operation)) = select(document, wanted.as_deref()) else {
+            return Ok(None);
+        };
+        let selected = Selected {
+            name: name.map(str::to_owned),
+            kind: match operation.ty {
+                OperationType::Query => "query",
+                OperationType::Mutation => "mutation",
+                OperationType::Subscription => "subscription",
+            },
+        };
+        if no_mutations && operation.ty == OperationType::Mutation {
+            let refused = coded(
+                "mutations are not allowed over GET; use POST",
+                "BAD_REQUEST",
+            );
+            return Err((Some(selected), refused));
+        }
+        if let Err(error) = cost::check(document, wanted.as_deref(), &variables, &policy.limits) {
+            let error = async_graphql::Error::from(error);
+            let mut server = ServerError::new(error.message, None);
+            server.extensions = error.extensions;
+            return Err((Some(selected), server));
+        }
+        if policy.introspection == Introspection::Disabled
+            && let Some(field) = introspection_field(document, &operation.selection_set.node)
+        {
+            let mut error = ServerError::new("introspection is disabled on this server", None);
+            let mut extensions = ErrorExtensionValues::default();
+            extensions.set("code", INTROSPECTION_DISABLED);
+            error.extensions = Some(extensions);
+            error.path = vec![async_graphql::PathSegment::Field(field.to_owned())];
+            return Err((Some(selected), error));
+        }
+        Ok(Some(selected))
+    }
+}
+
+/// The operation `wanted` names (or the only one), with its name.
+fn select<'d>(
+    document: &'d ExecutableDocument,
+    wanted: Option<&str>,
+) -> Option<(Option<&'d str>, &'d OperationDefinition)> {
+    document.operations.iter().find_map(|(name, op)| {
+        let chosen = match (wanted, name) {
+            (None, _) => true,
+            (Some(wanted), Some(name)) => wanted == name.as_str(),
+            (Some(_), None) => false,
+        };
+        chosen.then(|| (name.map(|n| n.as_str()), &op.node))
+    })
+}
+
+/// `__schema` or `__type` among an operation's top-level fields, fragments included (they exist
+/// on the query root only). `__typename` is not introspection of the schema and stays allowed.
+fn introspection_field<'d>(
+    document: &'d ExecutableDocument,
+    set: &'d SelectionSet,
+) -> Option<&'d str> {
+    let mut pending = vec![set];
+    let mut seen_fragments = std::collections::HashSet::new();
+    while let Some(set) = pending.pop() {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    let name = field.node.name.node.as_str();
+                    if matches!(name, "__schema" | "__type") {
+                        return Some(name);
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    pending.push(&fragment.node.selection_set.node);
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if seen_fragments.insert(name.as_str())
+                        && let Some(fragment) = document.fragments.get(name)
+                    {
+                        pending.push(&fragment.node.selection_set.node);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn coded(message: &str, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
+}
+
+/// The `extensions.code` of each error, `NONE` when it has none.
+fn codes(response: &Response) -> Vec<String> {
+    response
+        .errors
+        .iter()
+        .map(|error| {
+            error
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .and_then(|code| match code {
+                    async_graphql::Value::String(code) => Some(code.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "NONE".to_owned())
+        })
+        .collect()
+}
+
+/// Holds one count of the live-subscription gauge while its stream lives.
+struct LiveGuard(Arc<Metrics>);
+
+impl LiveGuard {
+    fn new(metrics: Arc<Metrics>) -> Self {
+        metrics.live_subscriptions.inc();
+        Self(metrics)
+    }
+}
+
+impl Drop for LiveGuard {
+    fn drop(&mut self) {
+        self.0.live_subscriptions.dec();
+    }
+}
