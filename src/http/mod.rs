@@ -2,6 +2,7 @@
 //! Handlers only adapt HTTP to the schema; no logic lives here.
 
 pub mod cache;
+mod graphiql;
 pub mod limits;
 mod negotiate;
 mod ws;
@@ -13,7 +14,6 @@ use crate::auth;
 use crate::graphql::auth::Caller;
 use crate::graphql::persisted::NoMutations;
 use crate::state::AppState;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
 use async_graphql::parser::types::OperationType;
 use axum::Extension;
@@ -32,7 +32,7 @@ use axum::http::HeaderName;
 use axum::http::HeaderValue;
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::StreamExt;
 use serde::Deserialize;
@@ -47,7 +47,7 @@ use tower_http::trace::TraceLayer;
 /// address.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(graphiql))
+        .merge(graphiql::router())
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/graphql/stream", get(stream_get).post(stream_post))
@@ -83,28 +83,6 @@ fn cors(origins: &[String]) -> CorsLayer {
         .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
         .max_age(std::time::Duration::from_secs(600))
-}
-
-async fn graphiql() -> impl IntoResponse {
-    // The page may not be framed by other sites (clickjacking), sniffed, or leak its URL.
-    (
-        [
-            (header::X_FRAME_OPTIONS, "DENY"),
-            (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            (header::REFERRER_POLICY, "no-referrer"),
-        ],
-        graphiql_page(),
-    )
-}
-
-fn graphiql_page() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Kizuna GraphiQL")
-            .finish(),
-    )
 }
 
 /// GraphQL over POST, per the GraphQL-over-HTTP specification: `Accept` picks the media type

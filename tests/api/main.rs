@@ -7,6 +7,7 @@ mod cache;
 mod cost;
 mod errors;
 mod explain;
+mod graphiql;
 mod http;
 mod http_spec;
 mod import;
