@@ -1,6 +1,6 @@
 //! Embeds the offline GraphiQL bundle when it has been built.
 //!
-//! `npm ci && npm run build` in `web/graphiql` writes `graphiql-<hash>.js` and
+//! `npm ci --ignore-scripts && npm run build` in `web/graphiql` writes `graphiql-<hash>.js` and
 //! `graphiql-<hash>.css` to `web/graphiql/dist` (or to `$KIZUNA_GRAPHIQL_DIST`, relative paths
 //! taken from the repository root). When both are there, this script writes a
 //! `Some(Bundle { … include_bytes!(…) … })` for `src/http/graphiql.rs` to include; otherwise it

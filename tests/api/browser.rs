@@ -2,8 +2,8 @@
 //! `tests/browser/graphiql.mjs` (playwright-core), opens `/`, runs a query and sees its result,
 //! while every request to a host other than loopback is refused.
 //!
-//! Needs Chromium (`CHROMIUM_PATH`, default `/usr/bin/chromium`), node, `npm ci` in
-//! tests/browser and the offline bundle embedded (`npm ci && npm run build` in web/graphiql).
+//! Needs Chromium (`CHROMIUM_PATH`, default `/usr/bin/chromium`), node, `npm ci --ignore-scripts`
+//! in tests/browser and the offline bundle embedded (README, "GraphiQL offline").
 //! Without them the test says it is skipped and passes, unless `KIZUNA_REQUIRE_BROWSER_TEST=1`
 //! (CI sets it), when it fails instead.
 
@@ -50,7 +50,9 @@ async fn graphiql_runs_a_query_in_chromium_without_internet() {
         .join("node_modules/playwright-core")
         .is_dir()
     {
-        return cannot_run("playwright-core is not installed (run `npm ci` in tests/browser)");
+        return cannot_run(
+            "playwright-core is not installed (run `npm ci --ignore-scripts` in tests/browser)",
+        );
     }
 
     let app = TestApp::new(Backend::Sqlite).await.expect("SQLite app");
@@ -64,8 +66,8 @@ async fn graphiql_runs_a_query_in_chromium_without_internet() {
     if !page.contains("/graphiql/assets/") {
         server.shutdown().await.expect("clean shutdown");
         return cannot_run(
-            "the offline GraphiQL bundle is not embedded (run `npm ci && npm run build` in \
-             web/graphiql, then rebuild)",
+            "the offline GraphiQL bundle is not embedded (run `npm ci --ignore-scripts && npm \
+             run build` in web/graphiql, then rebuild)",
         );
     }
 
