@@ -1,6 +1,7 @@
 //! The GraphQL schema: roots, object types, loaders and Relay plumbing. Compiles without axum.
 
 pub mod auth;
+pub mod codes;
 pub mod cost;
 pub mod filter;
 pub mod gateway;
@@ -50,6 +51,8 @@ pub fn build_schema_with(
         MutationRoot::default(),
         SubscriptionRoot,
     )
+    // First, so it sees the errors of the extensions after it.
+    .extension(codes::ErrorCodes)
     .data(limits)
     .data(StreamSettings {
         max_lag: limits.max_subscriber_lag,

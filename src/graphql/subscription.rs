@@ -242,9 +242,12 @@ impl SubscriptionRoot {
             let db = reader.clone();
             async move {
                 let entry = item?;
-                let id = entry
-                    .initiative_id
-                    .ok_or_else(|| async_graphql::Error::new("created entry without initiative"))?;
+                let id = entry.initiative_id.ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!(
+                        "created entry {} without initiative",
+                        entry.id
+                    ))
+                })?;
                 let initiative = entity::initiatives::Entity::find_by_id(id)
                     .one(&db)
                     .await

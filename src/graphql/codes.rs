@@ -1,0 +1,96 @@
+//! Codes for the errors async-graphql raises itself: a document that does not parse, one that
+//! does not validate, and an argument or variable value it cannot coerce. It leaves them without
+//! `extensions.code`, so a client could not tell them from one another or from ours; this
+//! extension gives each the code of its kind and leaves errors that have one untouched.
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    ErrorExtensionValues, Response, ServerError, ServerResult, ValidationResult, Variables,
+};
+use std::sync::Arc;
+
+/// The document is not GraphQL.
+pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+/// The document asks for something the schema does not have, or breaks a validation rule.
+pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+/// An argument or variable value of the wrong type or range.
+pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+
+/// Registered first, so it sees the errors of every other extension.
+pub(crate) struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodes)
+    }
+}
+
+/// Sets `code` on `error` unless it already has one.
+fn ensure_code(error: &mut ServerError, code: &str) {
+    let extensions = error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+}
+
+/// True for the messages async-graphql gives a value it cannot coerce to an argument's type, or
+/// a variable the request does not define: the client's input, not our fault.
+fn is_input_error(message: &str) -> bool {
+    message.starts_with("Failed to parse")
+        || message.starts_with("Invalid value")
+        || message.starts_with("Variable ")
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodes {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables).await.map_err(|mut error| {
+            ensure_code(&mut error, GRAPHQL_PARSE_FAILED);
+            error
+        })
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|mut errors| {
+            for error in &mut errors {
+                let code = if is_input_error(&error.message) {
+                    BAD_USER_INPUT
+                } else {
+                    GRAPHQL_VALIDATION_FAILED
+                };
+                ensure_code(error, code);
+            }
+            errors
+        })
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        for error in &mut response.errors {
+            if is_input_error(&error.message) {
+                ensure_code(error, BAD_USER_INPUT);
+            }
+        }
+        response
+    }
+}

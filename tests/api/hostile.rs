@@ -1,0 +1,167 @@
+//! Hostile input, case by case: oversize and malformed bodies, nesting bombs, invalid UTF-8,
+//! NUL characters, huge numbers, forged cursors. Each is refused with a code, before any SQL
+//! where it can be, and the server keeps answering. (Depth and alias bombs are in `cost.rs`,
+//! oversize page sizes and foreign cursors in `errors.rs` and `querying.rs`, the body-limit and
+//! media-type rules in `http_spec.rs`, SQL metacharacters in every argument in `injection.rs`.)
+
+use crate::helpers::{Backend, RunningServer, TestApp, error_code};
+use serde_json::{Value, json};
+
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A failing test must end, not hang: every wait for the server is bounded by this.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Sends `request` as raw bytes on a new connection and reads the whole answer (the request
+/// should say `Connection: close`). Returns the status and the body.
+pub async fn raw_http(addr: SocketAddr, request: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request).await.expect("write request");
+    let mut answer = Vec::new();
+    tokio::time::timeout(PATIENCE, stream.read_to_end(&mut answer))
+        .await
+        .expect("the server answered in time")
+        .expect("read answer");
+    parse_answer(&answer)
+}
+
+/// The status and body of a raw HTTP/1.1 answer.
+pub fn parse_answer(answer: &[u8]) -> (u16, String) {
+    let text = String::from_utf8_lossy(answer);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The server still answers a query correctly.
+pub async fn assert_still_serving(server: &RunningServer) {
+    let response: Value = reqwest::Client::new()
+        .post(server.url("/graphql"))
+        .json(&json!({ "query": "{ directions { totalCount } }" }))
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        response["data"]["directions"]["totalCount"], 8,
+        "{response}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_async_graphql_raises_itself_carry_codes_too() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let first = "query($n: Int) { initiatives(first: $n) { totalCount } }";
+    let cases = [
+        (
+            "{ directions { totalCount }",
+            json!({}),
+            "GRAPHQL_PARSE_FAILED",
+        ),
+        ("{ noSuchField }", json!({}), "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "{ initiatives(first: 2147483648) { totalCount } }",
+            json!({}),
+            "BAD_USER_INPUT",
+        ),
+        (first, json!({ "n": 2_147_483_648_u64 }), "BAD_USER_INPUT"),
+        (
+            first,
+            json!({ "n": 9_007_199_254_740_992_u64 }),
+            "BAD_USER_INPUT",
+        ),
+        (first, json!({ "n": 1e300 }), "BAD_USER_INPUT"),
+        (first, json!({ "n": "ten" }), "BAD_USER_INPUT"),
+        (
+            "query($n: Int!) { initiatives(first: $n) { totalCount } }",
+            json!({}),
+            "BAD_USER_INPUT",
+        ),
+    ];
+    for (query, variables, code) in cases {
+        let response = app.query_with(query, variables.clone()).await;
+        assert_eq!(
+            error_code(&response),
+            code,
+            "{query} {variables}: {response}"
+        );
+        assert_eq!(response["data"]["initiatives"], Value::Null);
+    }
+    // Codes set by our own checks are kept, not overwritten.
+    let too_deep = format!(
+        "{{ {}slug{} }}",
+        "initiatives(first: 1) { nodes { sectors(first: 1) { nodes { ".repeat(4),
+        " } } } }".repeat(4)
+    );
+    assert_eq!(error_code(&app.query(&too_deep).await), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_utf8_in_a_body_query_string_or_header_is_a_client_error() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = app.serve().await;
+    let body: &[u8] = b"{\"query\": \"{ initiative(slug: \\\"\xff\xfe\\\") { name } }\"}";
+    let post = [
+        format!(
+            "POST /graphql HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+        body,
+    ]
+    .concat();
+    let (status, answer) = raw_http(server.addr, &post).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(
+        error_code(&serde_json::from_str(&answer).expect("JSON")),
+        "BAD_REQUEST"
+    );
+
+    // Percent-encoded invalid UTF-8 in the query string is decoded with U+FFFD, which no
+    // document may hold; raw bytes in the request line do not make a request at all.
+    let (status, answer) = raw_http(
+        server.addr,
+        b"GET /graphql?query=%7B%20__typename%20%FF%7D HTTP/1.1\r\nHost: test\r\n\
+          Accept: application/graphql-response+json\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(
+        error_code(&serde_json::from_str(&answer).expect("JSON")),
+        "GRAPHQL_PARSE_FAILED"
+    );
+    let (status, _) = raw_http(
+        server.addr,
+        b"GET /graphql?query=\xff\xfe HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    // Bytes that are not UTF-8 in Authorization (obs-text is legal in a header value).
+    let authorization = [
+        &b"POST /graphql HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nAuthorization: Bearer \xff\xfe\r\n"[..],
+        b"Content-Length: 27\r\nConnection: close\r\n\r\n{\"query\": \"{ __typename }\"}",
+    ]
+    .concat();
+    let (status, answer) = raw_http(server.addr, &authorization).await;
+    assert_eq!(status, 401, "{answer}");
+    assert_still_serving(&server).await;
+    server.shutdown().await.expect("clean shutdown");
+}
