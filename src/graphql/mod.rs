@@ -15,6 +15,7 @@ pub mod relay;
 pub mod search;
 pub mod stats;
 pub mod subscription;
+pub mod text;
 pub mod types;
 
 use crate::config::{Introspection, Limits};
@@ -53,6 +54,7 @@ pub fn build_schema_with(
     )
     // First, so it sees the errors of the extensions after it.
     .extension(codes::ErrorCodes)
+    .extension(text::RefuseNul)
     .data(limits)
     .data(StreamSettings {
         max_lag: limits.max_subscriber_lag,

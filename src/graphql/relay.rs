@@ -136,7 +136,10 @@ fn key_param(kind: KeyKind, value: &serde_json::Value) -> Option<Param> {
     }
     Some(match kind {
         KeyKind::Int => Param::Int(Some(value.as_i64()?)),
-        KeyKind::Text => Param::Text(Some(value.as_str()?.to_owned())),
+        // A forged cursor could carry NUL, which PostgreSQL refuses in text (see `text`).
+        KeyKind::Text => Param::Text(Some(
+            value.as_str().filter(|v| !v.contains('\0'))?.to_owned(),
+        )),
         KeyKind::Date => Param::Date(Some(
             chrono::NaiveDate::parse_from_str(value.as_str()?, "%Y-%m-%d").ok()?,
         )),

@@ -4,8 +4,11 @@
 //! oversize page sizes and foreign cursors in `errors.rs` and `querying.rs`, the body-limit and
 //! media-type rules in `http_spec.rs`, SQL metacharacters in every argument in `injection.rs`.)
 
-use crate::helpers::{Backend, RunningServer, TestApp, error_code};
+use crate::helpers::{Backend, RunningServer, TestApp, db_test, error_code};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -108,6 +111,91 @@ async fn errors_async_graphql_raises_itself_carry_codes_too() {
         " } } } }".repeat(4)
     );
     assert_eq!(error_code(&app.query(&too_deep).await), "QUERY_TOO_COMPLEX");
+}
+
+db_test! {
+    /// PostgreSQL cannot store NUL in text and failed the statement (INTERNAL to the client);
+    /// SQLite cut the text at it and answered something else. Refused everywhere instead.
+    async fn nul_characters_are_refused_wherever_they_appear(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let cases = [
+            (r#"{ initiative(slug: "a\u0000b") { name } }"#, json!({})),
+            ("query($s: String!) { initiative(slug: $s) { name } }", json!({ "s": "bat\u{0}teries" })),
+            ("query($s: String! = \"x\\u0000\") { initiative(slug: $s) { name } }", json!({})),
+            (
+                "query($f: InitiativeFilter) { initiatives(filter: $f) { totalCount } }",
+                json!({ "f": { "name": { "contains": "\u{0}" } } }),
+            ),
+            (
+                r#"{ ...F } fragment F on QueryRoot { sectors(filter: { slug: { in: ["x", "\u0000"] } }) { totalCount } }"#,
+                json!({}),
+            ),
+        ];
+        for (query, variables) in cases {
+            let before = app.statements();
+            let response = app.query_with(query, variables.clone()).await;
+            assert_eq!(error_code(&response), "BAD_USER_INPUT", "{query} {variables}: {response}");
+            assert_eq!(app.statements(), before, "refused before any SQL: {query}");
+        }
+        let clean = app.query(r#"{ initiative(slug: "ijicp") { slug } }"#).await;
+        assert_eq!(clean["data"]["initiative"]["slug"], "ijicp", "{clean}");
+        // `search(query:)` reads control characters as spaces itself (see search.rs).
+        let search = app.query(r#"{ search(query: "e10\u0000shinkansen") { totalCount } }"#).await;
+        assert!(search["data"]["search"]["totalCount"].as_i64() > Some(0), "{search}");
+    }
+}
+
+/// A cursor as the server makes one, with whatever payload the forger chooses: the checksum
+/// detects edits, not forgery, since anyone can compute it.
+fn signed_cursor(payload: &Value) -> String {
+    let payload = payload.to_string();
+    let mut bytes = Sha256::digest(payload.as_bytes())[..6].to_vec();
+    bytes.extend_from_slice(payload.as_bytes());
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+db_test! {
+    async fn edited_and_forged_cursors_are_refused_or_read_as_plain_values(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let query = "query($c: String) { initiatives(first: 2, after: $c, orderBy: [{ field: NAME }]) { totalCount nodes { slug } } }";
+        let data = app.data("{ initiatives(first: 2, orderBy: [{ field: NAME }]) { pageInfo { endCursor } } }").await;
+        let real = data["initiatives"]["pageInfo"]["endCursor"].as_str().expect("cursor").to_owned();
+        let mut bytes = URL_SAFE_NO_PAD.decode(&real).expect("base64");
+        let payload: Value = serde_json::from_slice(&bytes[6..]).expect("JSON payload");
+
+        // One byte of the payload changed, the checksum left as it was.
+        let last = bytes.len() - 3;
+        bytes[last] ^= 0x01;
+        let edited = URL_SAFE_NO_PAD.encode(&bytes);
+        let before = app.snapshot().await;
+        let response = app.query_with(query, json!({ "c": edited })).await;
+        assert_eq!(error_code(&response), "BAD_USER_INPUT", "{response}");
+
+        // Re-signed with hostile keys: wrong types and NUL are refused; text and huge numbers
+        // are plain values compared in SQL, never SQL.
+        let forged = |keys: Value, id: Value| {
+            let mut payload = payload.clone();
+            payload["k"] = keys;
+            payload["i"] = id;
+            signed_cursor(&payload)
+        };
+        for (cursor, refused) in [
+            (forged(json!([7]), json!(1)), true),
+            (forged(json!(["x\u{0}"]), json!(1)), true),
+            (forged(json!(["a"]), json!("1; DROP TABLE initiatives")), true),
+            (forged(json!(["' OR 1=1 --"]), json!(i64::MAX)), false),
+            (forged(json!(["\\\"; DELETE FROM initiatives; --"]), json!(-1)), false),
+        ] {
+            let response = app.query_with(query, json!({ "c": cursor })).await;
+            if refused {
+                assert_eq!(error_code(&response), "BAD_USER_INPUT", "{response}");
+            } else {
+                assert!(response.get("errors").is_none(), "{response}");
+                assert_eq!(response["data"]["initiatives"]["totalCount"], 41, "{response}");
+            }
+        }
+        assert_eq!(app.snapshot().await, before, "nothing was written");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
