@@ -129,6 +129,32 @@ pub enum Cond {
 }
 
 impl Cond {
+    /// How deeply the condition nests: all levels (`And`, `Or`, `Not`, `Related`), and related
+    /// levels alone (each joins more tables into the statement).
+    pub fn depth(&self) -> (usize, usize) {
+        let deepest = |conds: &[Cond]| {
+            conds
+                .iter()
+                .map(Cond::depth)
+                .fold((0, 0), |(a, b), (c, d)| (a.max(c), b.max(d)))
+        };
+        match self {
+            Cond::And(conds) | Cond::Or(conds) => {
+                let (all, related) = deepest(conds);
+                (all + 1, related)
+            }
+            Cond::Not(cond) => {
+                let (all, related) = cond.depth();
+                (all + 1, related)
+            }
+            Cond::Related { cond, .. } => {
+                let (all, related) = cond.depth();
+                (all + 1, related + 1)
+            }
+            Cond::Cmp { .. } | Cond::In { .. } | Cond::Like { .. } | Cond::IsNull { .. } => (1, 0),
+        }
+    }
+
     /// All of `conds` (true when empty).
     pub fn all(mut conds: Vec<Cond>) -> Cond {
         if conds.len() == 1 {

@@ -4,7 +4,7 @@
 use crate::db::stats::{Dimension, GroupRow, grouped};
 use crate::domain;
 use crate::error::{AppError, Result};
-use crate::graphql::filter::{InitiativeFilter, InvestmentTargetFilter, ToCond};
+use crate::graphql::filter::{InitiativeFilter, InvestmentTargetFilter, compile};
 use crate::graphql::loaders::load_by_id;
 use crate::graphql::types::common::{BigInt, stored};
 use crate::graphql::types::*;
@@ -268,7 +268,7 @@ impl StatsQuery {
     ) -> Result<Vec<InitiativeGroup>> {
         let dims = dedup(group_by);
         let dimensions: Vec<Dimension> = dims.iter().map(|d| d.dimension()).collect();
-        let filter = filter.map(|f| f.to_cond());
+        let filter = filter.map(|f| compile(&f)).transpose()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let rows = grouped(db, "initiatives", &dimensions, filter.as_ref(), None).await?;
         rows.iter()
@@ -309,7 +309,7 @@ impl StatsQuery {
             ));
         }
         let dimensions: Vec<Dimension> = dims.iter().map(|d| d.dimension()).collect();
-        let filter = filter.map(|f| f.to_cond());
+        let filter = filter.map(|f| compile(&f)).transpose()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let rows = grouped(
             db,

@@ -7,6 +7,7 @@
 use crate::helpers::{Backend, RunningServer, TestApp, db_test, error_code};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -14,6 +15,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// A failing test must end, not hang: every wait for the server is bounded by this.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -61,6 +64,11 @@ pub async fn assert_still_serving(server: &RunningServer) {
         response["data"]["directions"]["totalCount"], 8,
         "{response}"
     );
+}
+
+/// `depth` JSON arrays inside one another.
+fn nested_arrays(depth: usize) -> String {
+    format!("{}{}", "[".repeat(depth), "]".repeat(depth))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,6 +119,136 @@ async fn errors_async_graphql_raises_itself_carry_codes_too() {
         " } } } }".repeat(4)
     );
     assert_eq!(error_code(&app.query(&too_deep).await), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deeply_nested_json_is_refused_without_exhausting_the_stack() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = app.serve().await;
+    let client = reqwest::Client::new();
+    let query = "query($v: [String]) { __typename }";
+    let bomb = nested_arrays(10_000);
+    let body = format!(r#"{{"query": "{query}", "variables": {{"v": {bomb}}}}}"#);
+    let post = client
+        .post(server.url("/graphql"))
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(post.status(), 400);
+    let answer: Value = post.json().await.expect("JSON");
+    assert_eq!(error_code(&answer), "BAD_REQUEST");
+
+    let get = client
+        .get(server.url("/graphql"))
+        .query(&[
+            ("query", query),
+            ("variables", &format!(r#"{{"v": {bomb}}}"#)),
+        ])
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(get.status(), 400);
+
+    // The same bomb in a document: the parser's depth limit refuses it.
+    let literal = app
+        .query(&format!(
+            "{{ initiatives(after: {bomb}) {{ totalCount }} }}"
+        ))
+        .await;
+    assert_eq!(error_code(&literal), "GRAPHQL_PARSE_FAILED");
+
+    // Over WebSocket, in a subscribe payload: graphql-transport-ws closes with 4400, the legacy
+    // protocol reports it and keeps the socket.
+    for (protocol, expected) in [("graphql-transport-ws", 4400), ("graphql-ws", 0)] {
+        let mut request = format!("ws://{}/graphql/ws", server.addr)
+            .into_client_request()
+            .expect("request");
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", protocol.parse().expect("header"));
+        let (mut socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        let kind = if protocol == "graphql-ws" {
+            "start"
+        } else {
+            "subscribe"
+        };
+        socket
+            .send(Message::text(
+                json!({ "type": "connection_init" }).to_string(),
+            ))
+            .await
+            .expect("init");
+        let frame = format!(
+            r#"{{"id": "1", "type": "{kind}", "payload": {{"query": "{query}", "variables": {{"v": {bomb}}}}}}}"#
+        );
+        socket.send(Message::text(frame)).await.expect("send");
+        let mut outcome = None;
+        while outcome.is_none() {
+            let message = tokio::time::timeout(PATIENCE, socket.next())
+                .await
+                .expect("answered in time");
+            outcome = match message {
+                Some(Ok(Message::Close(frame))) => Some(frame.map_or(0, |f| u16::from(f.code))),
+                Some(Ok(Message::Text(text))) if text.contains("connection_error") => Some(0),
+                Some(Ok(_)) => None,
+                other => panic!("{protocol}: {other:?}"),
+            };
+        }
+        assert_eq!(outcome, Some(expected), "{protocol}");
+    }
+
+    // Within serde's limit the nesting reaches the filter, whose own limit refuses it.
+    let mut filter = json!({ "slug": { "eq": "x" } });
+    for _ in 0..60 {
+        filter = json!({ "not": filter });
+    }
+    let before = app.statements();
+    let deep = app
+        .query_with(
+            "query($f: InitiativeFilter) { initiatives(filter: $f) { totalCount } }",
+            json!({ "f": filter }),
+        )
+        .await;
+    assert_eq!(error_code(&deep), "BAD_USER_INPUT", "{deep}");
+    assert_eq!(deep["errors"][0]["extensions"]["field"], "filter");
+    assert_eq!(app.statements(), before, "refused before any SQL");
+    assert_still_serving(&server).await;
+    server.shutdown().await.expect("clean shutdown");
+}
+
+db_test! {
+    /// Each level of a related-row condition joins more tables; SQLite refuses a statement of
+    /// more than 64, which used to reach clients as INTERNAL. Past the limit it is the client's
+    /// error; at the limit it runs on both databases.
+    async fn related_row_conditions_nest_up_to_a_limit_and_no_further(backend) {
+        let Some(app) = TestApp::new(backend).await else { return };
+        let nested = |levels: usize| {
+            // Sectors and initiatives both filter by slug; the outermost link is a sector's.
+            let mut filter = json!({ "slug": { "ne": "no-such-slug" } });
+            for level in 0..levels {
+                let link = if (levels - level) % 2 == 1 { "initiatives" } else { "sectors" };
+                filter = json!({ link: { "some": filter } });
+            }
+            filter
+        };
+        let query = "query($f: SectorFilter) { sectors(filter: $f) { totalCount } }";
+        let at_limit = app.query_with(query, json!({ "f": nested(8) })).await;
+        assert!(at_limit.get("errors").is_none(), "{at_limit}");
+        assert!(at_limit["data"]["sectors"]["totalCount"].as_i64() > Some(0), "{at_limit}");
+        for levels in [9, 30] {
+            let before = app.statements();
+            let over = app.query_with(query, json!({ "f": nested(levels) })).await;
+            assert_eq!(error_code(&over), "BAD_USER_INPUT", "{levels}: {over}");
+            assert_eq!(over["errors"][0]["extensions"]["field"], "filter");
+            assert_eq!(app.statements(), before, "refused before any SQL");
+        }
+    }
 }
 
 db_test! {

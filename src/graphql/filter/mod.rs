@@ -7,9 +7,37 @@ pub mod scalar;
 
 use crate::db::query::{Cond, Link, Quantifier};
 use crate::domain;
+use crate::error::AppError;
 use crate::graphql::types::*;
 use async_graphql::InputObject;
 pub use scalar::*;
+
+/// How many related-row levels a filter may nest (`sectors: { some: { initiatives: { some: …
+/// } } }`). Each level joins more tables into one statement, and SQLite refuses a statement of
+/// more than 64 tables: past this a filter is the client's error, not a failed statement.
+pub const MAX_RELATED_DEPTH: usize = 8;
+
+/// How many levels of `and`, `or`, `not` and related rows a filter may nest in all.
+pub const MAX_FILTER_DEPTH: usize = 32;
+
+/// Compiles a filter argument, refusing one nested deeper than the limits above.
+pub fn compile(filter: &impl ToCond) -> Result<Cond, AppError> {
+    let cond = filter.to_cond();
+    let (depth, related) = cond.depth();
+    if related > MAX_RELATED_DEPTH {
+        return Err(AppError::bad_input(
+            "filter",
+            format!("related-row conditions may nest at most {MAX_RELATED_DEPTH} levels deep"),
+        ));
+    }
+    if depth > MAX_FILTER_DEPTH {
+        return Err(AppError::bad_input(
+            "filter",
+            format!("a filter may nest at most {MAX_FILTER_DEPTH} levels deep"),
+        ));
+    }
+    Ok(cond)
+}
 
 /// A filter input that compiles to a condition on its type's rows.
 pub trait ToCond {

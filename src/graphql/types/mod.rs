@@ -73,7 +73,13 @@ where
         ));
     }
     let order = order.iter().map(ToTerm::to_term).collect();
-    let spec = page_spec(ctx, rel.spec().0, args, filter.map(|f| f.to_cond()), order)?;
+    let spec = page_spec(
+        ctx,
+        rel.spec().0,
+        args,
+        filter.map(|f| compile(&f)).transpose()?,
+        order,
+    )?;
     load_page::<E>(ctx, rel, parent, spec).await
 }
 
