@@ -55,6 +55,10 @@ pub fn app(state: AppState) -> Router {
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(state.http.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refuse_declared_oversize,
+        ))
         .layer(cors(&state.http.cors_origins))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
@@ -65,6 +69,32 @@ pub fn app(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(CatchPanicLayer::new())
         .with_state(state)
+}
+
+/// Refuses a body whose declared length is over the limit before reading any of it. The body
+/// limit alone reads up to the limit first and then stops reading, so a client sending 50 MB
+/// would learn of the refusal only from a reset connection, having sent more than it needed to.
+async fn refuse_declared_oversize(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let limit = u64::try_from(state.http.max_body_bytes).unwrap_or(u64::MAX);
+    if declared.is_some_and(|length| length > limit) {
+        let media = negotiate(request.headers()).unwrap_or(MediaType::Json);
+        return request_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is over the size limit",
+            media,
+        );
+    }
+    next.run(request).await
 }
 
 /// The header that carries a request's id: kept when the client (or a proxy) sends one, made

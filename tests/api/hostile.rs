@@ -10,7 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -119,6 +118,64 @@ async fn errors_async_graphql_raises_itself_carry_codes_too() {
         " } } } }".repeat(4)
     );
     assert_eq!(error_code(&app.query(&too_deep).await), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifty_megabyte_body_is_refused_before_it_is_read() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = app.serve().await;
+    const FIFTY_MB: usize = 50 * 1024 * 1024;
+    // Declared: refused on the headers alone, though not one byte of the body is sent (a
+    // server that read up to its limit first would wait here until the bound).
+    let declared = format!(
+        "POST /graphql HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+         Accept: application/graphql-response+json\r\nContent-Length: {FIFTY_MB}\r\nConnection: close\r\n\r\n"
+    );
+    let (status, body) = raw_http(server.addr, declared.as_bytes()).await;
+    assert_eq!(status, 413, "{body}");
+    let body: Value = serde_json::from_str(&body).expect("a JSON body");
+    assert_eq!(error_code(&body), "PAYLOAD_TOO_LARGE");
+
+    // Chunked, so nothing is declared: the server stops reading at its limit and answers 413
+    // while the client is still sending.
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    stream
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+              Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .expect("headers");
+    let (mut reader, mut writer) = stream.into_split();
+    let sender = tokio::spawn(async move {
+        let chunk = vec![b' '; 64 * 1024];
+        let mut sent = 0;
+        while sent < FIFTY_MB {
+            let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+            if writer.write_all(&framed).await.is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+        sent
+    });
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(PATIENCE, reader.read_to_end(&mut answer))
+        .await
+        .expect("the server answered in time");
+    let sent = tokio::time::timeout(PATIENCE, sender)
+        .await
+        .expect("the sender stopped in time")
+        .expect("sender");
+    assert_eq!(parse_answer(&answer).0, 413);
+    assert!(
+        sent < FIFTY_MB,
+        "the server stopped reading long before 50 MB ({sent} bytes sent)"
+    );
+    assert_still_serving(&server).await;
+    server.shutdown().await.expect("clean shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
