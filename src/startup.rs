@@ -2,12 +2,13 @@
 
 use crate::dataset;
 use crate::metrics::Metrics;
-use crate::state::AppState;
+use crate::state::{AppState, Shutdown};
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Connects, migrates, and loads the shipped dataset when the database is empty (otherwise brings
@@ -53,16 +54,32 @@ async fn sync_search(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     Ok(())
 }
 
-/// Serves `state` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+/// How long a stopping server waits for its WebSockets to send their close frames.
+const SESSION_DRAIN: Duration = Duration::from_secs(5);
+
+/// Serves `state` on `listener` until `shutdown` resolves; then stops accepting, lets in-flight
+/// requests finish, closes WebSockets with 1001 (Going Away) and ends event streams.
 pub async fn run_server(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // A signal of this server's own, so that a state served again later starts afresh.
+    let sessions = Shutdown::default();
+    let state = state.with_shutdown(sessions.clone());
+    let stopping = sessions.clone();
+    let signal = async move {
+        shutdown.await;
+        stopping.begin();
+    };
     let app = crate::http::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+        .with_graceful_shutdown(signal)
+        .await?;
+    if !sessions.drained(SESSION_DRAIN).await {
+        tracing::warn!("some WebSocket clients did not take their close frame in time");
+    }
+    Ok(())
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

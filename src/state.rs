@@ -10,7 +10,10 @@ use crate::http::limits::{RateLimits, RateSettings, WsConnections};
 use crate::metrics::Metrics;
 use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::{TaskTracker, task_tracker::TaskTrackerToken};
 
 /// Who may read.
 #[derive(Clone, Copy, Debug, Default)]
@@ -69,6 +72,45 @@ impl Guards {
     }
 }
 
+/// The stop signal of one running server, for the connections that outlive a request.
+///
+/// Axum's graceful shutdown waits for in-flight HTTP requests, but an upgraded WebSocket is no
+/// longer a request it tracks, and a Server-Sent Events stream never ends by itself: without a
+/// signal the first would be cut without a close frame and the second would hold shutdown
+/// forever. They watch [`Shutdown::stopping`], say goodbye, and hold a [`Shutdown::session`]
+/// guard so the server can wait for the goodbyes to be written.
+#[derive(Clone, Debug, Default)]
+pub struct Shutdown {
+    stop: CancellationToken,
+    sessions: TaskTracker,
+}
+
+impl Shutdown {
+    /// Starts the shutdown: every long-lived connection is told to close.
+    pub fn begin(&self) {
+        self.stop.cancel();
+    }
+
+    /// Resolves once shutdown has begun.
+    pub async fn stopping(&self) {
+        self.stop.cancelled().await;
+    }
+
+    /// Counts a long-lived connection as open until the guard is dropped.
+    pub fn session(&self) -> TaskTrackerToken {
+        self.sessions.token()
+    }
+
+    /// Waits until every session guard is dropped, or `patience` has passed (a client that
+    /// never reads its close frame cannot hold the process). True when all closed in time.
+    pub async fn drained(&self, patience: Duration) -> bool {
+        self.sessions.close();
+        tokio::time::timeout(patience, self.sessions.wait())
+            .await
+            .is_ok()
+    }
+}
+
 /// Shared state of one running app.
 #[derive(Clone)]
 pub struct AppState {
@@ -79,6 +121,8 @@ pub struct AppState {
     pub access: Access,
     pub http: HttpSettings,
     pub guards: Arc<Guards>,
+    /// Tells long-lived connections that the server is stopping.
+    pub shutdown: Shutdown,
     _listener: Arc<ListenerGuard>,
 }
 
@@ -95,6 +139,11 @@ impl Drop for ListenerGuard {
 }
 
 impl AppState {
+    /// The same state answering to another stop signal.
+    pub fn with_shutdown(self, shutdown: Shutdown) -> Self {
+        Self { shutdown, ..self }
+    }
+
     /// The same state with other HTTP settings.
     pub fn with_http(self, http: HttpSettings) -> Self {
         let guards = Arc::new(Guards::new(&http, &self.metrics));
@@ -137,6 +186,7 @@ impl AppState {
             access,
             guards,
             http: HttpSettings::default(),
+            shutdown: Shutdown::default(),
             _listener: Arc::new(ListenerGuard(listener)),
         })
     }

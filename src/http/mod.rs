@@ -623,7 +623,12 @@ async fn stream_get(
 }
 
 fn event_stream(state: &AppState, request: async_graphql::Request) -> Response {
-    let responses = state.schema.execute_stream(request).map(|response| {
+    // A stopping server ends live streams (with `complete`), or graceful shutdown would wait
+    // for them forever.
+    let shutdown = state.shutdown.clone();
+    let stopping = async move { shutdown.stopping().await };
+    let responses = state.schema.execute_stream(request).take_until(stopping);
+    let responses = responses.map(|response| {
         let json = serde_json::to_string(&response).unwrap_or_else(|_| "{}".to_owned());
         Ok::<_, std::convert::Infallible>(SseEvent::default().event("next").data(json))
     });

@@ -68,12 +68,19 @@ pub(super) fn close(code: u16, reason: &str) -> Message {
     }))
 }
 
+/// The close frame a stopping server sends on every socket: 1001, Going Away (RFC 6455).
+pub(super) fn going_away() -> Message {
+    close(1001, "server shutting down")
+}
+
 pub(super) fn text(value: Value) -> Message {
     Message::Text(value.to_string().into())
 }
 
 /// Serves one socket until either side closes it.
 pub async fn serve(socket: WebSocket, state: AppState) {
+    let shutdown = state.shutdown.clone();
+    let _open = shutdown.session();
     let (mut sink, mut incoming) = socket.split();
     let (outgoing, mut queue) = mpsc::channel::<Message>(OUTGOING);
     let writer = tokio::spawn(async move {
@@ -99,6 +106,10 @@ pub async fn serve(socket: WebSocket, state: AppState) {
             message = incoming.next() => message,
             () = &mut deadline, if session.caller.is_none() => {
                 session.send(close(4408, "Connection initialisation timeout")).await;
+                break;
+            }
+            () = shutdown.stopping() => {
+                session.send(going_away()).await;
                 break;
             }
         };

@@ -6,7 +6,7 @@
 //!
 //! As in [`super::ws`], each operation is a task writing into one bounded channel per socket.
 
-use super::ws::{Dialect, close, run_operation, text};
+use super::ws::{Dialect, close, going_away, run_operation, text};
 use crate::graphql::auth::Caller;
 use crate::state::AppState;
 use axum::extract::ws::{Message, WebSocket};
@@ -43,6 +43,8 @@ enum ClientMessage {
 
 /// Serves one socket until either side closes it.
 pub async fn serve(socket: WebSocket, state: AppState) {
+    let shutdown = state.shutdown.clone();
+    let _open = shutdown.session();
     let (mut sink, mut incoming) = socket.split();
     let (outgoing, mut queue) = mpsc::channel::<Message>(OUTGOING);
     let writer = tokio::spawn(async move {
@@ -62,6 +64,10 @@ pub async fn serve(socket: WebSocket, state: AppState) {
             _ = keep_alive.tick(), if caller.is_some() => {
                 let _ = outgoing.send(text(json!({ "type": "ka" }))).await;
                 continue;
+            }
+            () = shutdown.stopping() => {
+                let _ = outgoing.send(going_away()).await;
+                break;
             }
         };
         let Some(Ok(message)) = message else { break };

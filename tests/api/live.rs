@@ -11,21 +11,21 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// A failing test must end, not hang: every wait for the server is bounded by this.
-const PATIENCE: Duration = Duration::from_secs(30);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(30);
 
-const EVENTS: &str = "subscription($after: ID, $filter: LiveEventFilter) { \
+pub(crate) const EVENTS: &str = "subscription($after: ID, $filter: LiveEventFilter) { \
     initiativeEvents(after: $after, filter: $filter) { id sequence kind initiative { slug } } }";
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A minimal GraphQL-over-WebSocket client for tests.
-struct WsClient {
-    socket: Socket,
+pub(crate) struct WsClient {
+    pub(crate) socket: Socket,
 }
 
 impl WsClient {
-    async fn connect(addr: SocketAddr, protocol: &str) -> WsClient {
+    pub(crate) async fn connect(addr: SocketAddr, protocol: &str) -> WsClient {
         let mut request = format!("ws://{addr}/graphql/ws")
             .into_client_request()
             .expect("request");
@@ -39,7 +39,7 @@ impl WsClient {
         WsClient { socket }
     }
 
-    async fn send(&mut self, message: Value) {
+    pub(crate) async fn send(&mut self, message: Value) {
         self.socket
             .send(Message::text(message.to_string()))
             .await
@@ -47,7 +47,7 @@ impl WsClient {
     }
 
     /// The next text message as JSON, or the close frame as `{"close": code}`.
-    async fn recv(&mut self) -> Value {
+    pub(crate) async fn recv(&mut self) -> Value {
         loop {
             let next = tokio::time::timeout(PATIENCE, self.socket.next())
                 .await
@@ -71,14 +71,14 @@ impl WsClient {
         }
     }
 
-    async fn init(&mut self, payload: Value) -> Value {
+    pub(crate) async fn init(&mut self, payload: Value) -> Value {
         self.send(json!({ "type": "connection_init", "payload": payload }))
             .await;
         self.recv().await
     }
 
     /// The payload of the next `next` message of subscription `id`.
-    async fn next_payload(&mut self, id: &str) -> Value {
+    pub(crate) async fn next_payload(&mut self, id: &str) -> Value {
         let message = self.recv().await;
         assert_eq!(message["type"], "next", "{message}");
         assert_eq!(message["id"], id);
@@ -86,12 +86,12 @@ impl WsClient {
     }
 }
 
-use crate::helpers::post_graphql as post;
+pub(crate) use crate::helpers::post_graphql as post;
 
-const CREATE: &str = "mutation($slug: String!) { createInitiative(input: { slug: $slug, name: \"Live test\", \
+pub(crate) const CREATE: &str = "mutation($slug: String!) { createInitiative(input: { slug: $slug, name: \"Live test\", \
     description: \"Made by a live test.\", directionNumber: 2, status: ANNOUNCED, sectors: [\"batteries\"] }) \
     { initiative { slug } event { id } } }";
-const STATUS: &str = "mutation($slug: String!) { setInitiativeStatus(input: { slug: $slug, status: SIGNED }) { event { id } } }";
+pub(crate) const STATUS: &str = "mutation($slug: String!) { setInitiativeStatus(input: { slug: $slug, status: SIGNED }) { event { id } } }";
 const LINK: &str = "mutation($slug: String!) { linkInitiativeSector(input: { initiative: $slug, sector: \"hydrogen-ammonia\" }) { event { id } } }";
 const ARCHIVE: &str =
     "mutation($slug: String!) { archiveInitiative(input: { slug: $slug }) { event { id } } }";

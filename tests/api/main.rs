@@ -9,6 +9,7 @@ mod cost;
 mod errors;
 mod explain;
 mod graphiql;
+mod faults;
 mod hostile;
 mod http;
 mod http_spec;

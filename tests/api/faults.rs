@@ -1,0 +1,174 @@
+//! Faults: the process told to stop (SIGTERM) while it serves requests, WebSockets and event
+//! streams.
+
+use crate::hostile::parse_answer;
+use crate::live::{EVENTS, PATIENCE, WsClient};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+/// `kizuna serve` as a real process on a port of its choosing over a new SQLite file.
+struct Process {
+    child: Child,
+    addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl Process {
+    async fn serve() -> Process {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let database = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("kizuna.db").display()
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kizuna"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
+            .env("DATABASE_URL", database)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("kizuna starts");
+        // The log says where it listens; read it on a thread, as the pipe is blocking.
+        let stderr = child.stderr.take().expect("stderr");
+        let (lines, mut log) = mpsc::unbounded_channel::<String>();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let addr = tokio::time::timeout(PATIENCE * 2, async {
+            while let Some(line) = log.recv().await {
+                let Some(rest) = line.split("GraphiQL at http://").nth(1) else {
+                    continue;
+                };
+                let addr = rest.split('/').next().unwrap_or_default();
+                return addr.parse::<SocketAddr>().expect("an address in the log");
+            }
+            panic!("kizuna exited before listening");
+        })
+        .await
+        .expect("kizuna listens in time");
+        Process {
+            child,
+            addr,
+            _dir: dir,
+        }
+    }
+
+    fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "SIGTERM sent");
+    }
+
+    /// Waits for the process to exit and returns its status.
+    async fn exit_status(self) -> std::process::ExitStatus {
+        let Process { mut child, .. } = self;
+        let waited = tokio::task::spawn_blocking(move || {
+            let status = child.wait();
+            (status, child)
+        });
+        match tokio::time::timeout(PATIENCE, waited).await {
+            Ok(joined) => joined.expect("waiter").0.expect("wait"),
+            Err(_) => panic!("kizuna did not exit in time after SIGTERM"),
+        }
+    }
+}
+
+/// Reads from `stream` until `buffer` holds `needle`.
+async fn read_until(stream: &mut TcpStream, buffer: &mut Vec<u8>, needle: &[u8]) {
+    tokio::time::timeout(PATIENCE, async {
+        while !buffer.windows(needle.len()).any(|w| w == needle) {
+            let mut chunk = [0; 4096];
+            let n = stream.read(&mut chunk).await.expect("read");
+            assert!(n > 0, "closed before {:?}", String::from_utf8_lossy(needle));
+            buffer.extend_from_slice(&chunk[..n]);
+        }
+    })
+    .await
+    .expect("the server answered in time");
+}
+
+/// SIGTERM stops accepting, lets the request in flight finish with 200, closes WebSockets of
+/// both protocols with 1001 (Going Away), ends event streams with `complete`, and the process
+/// exits 0. Axum's graceful shutdown alone would cut the upgraded WebSockets without a close
+/// frame and wait forever for the event stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_requests_and_closes_websockets_and_streams_with_going_away() {
+    let process = Process::serve().await;
+    let addr = process.addr;
+
+    let mut modern = WsClient::connect(addr, "graphql-transport-ws").await;
+    assert_eq!(modern.init(json!({})).await["type"], "connection_ack");
+    modern
+        .send(json!({ "id": "1", "type": "subscribe", "payload": { "query": EVENTS } }))
+        .await;
+    let mut legacy = WsClient::connect(addr, "graphql-ws").await;
+    assert_eq!(legacy.init(json!({})).await["type"], "connection_ack");
+
+    let stream = reqwest::Client::new()
+        .post(format!("http://{addr}/graphql/stream"))
+        .header("accept", "text/event-stream")
+        .json(&json!({ "query": "subscription { initiativeEvents { sequence } }" }))
+        .send()
+        .await
+        .expect("event stream opens");
+    assert_eq!(stream.status(), 200);
+
+    // A request whose handler is running: the server has asked for its body (100 Continue)
+    // and has half of it when the signal comes.
+    let body = json!({ "query": "{ directions { totalCount } }" }).to_string();
+    let (first_half, second_half) = body.split_at(body.len() / 2);
+    let mut in_flight = TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        body.len()
+    );
+    in_flight.write_all(head.as_bytes()).await.expect("head");
+    let mut buffer = Vec::new();
+    read_until(&mut in_flight, &mut buffer, b"100 Continue\r\n\r\n").await;
+    in_flight
+        .write_all(first_half.as_bytes())
+        .await
+        .expect("first half");
+
+    process.terminate();
+    assert_eq!(modern.recv().await, json!({ "close": 1001 }));
+    assert_eq!(legacy.recv().await, json!({ "close": 1001 }));
+    let events = tokio::time::timeout(PATIENCE, stream.text())
+        .await
+        .expect("the event stream ended in time")
+        .expect("stream body");
+    assert!(events.contains("event: complete"), "{events:?}");
+
+    // Shutdown has begun (the sockets were told); the request in flight still completes.
+    in_flight
+        .write_all(second_half.as_bytes())
+        .await
+        .expect("second half");
+    let mut answer = Vec::new();
+    tokio::time::timeout(PATIENCE, in_flight.read_to_end(&mut answer))
+        .await
+        .expect("answered in time")
+        .expect("read");
+    let (status, text) = parse_answer(&answer);
+    assert_eq!(status, 200, "{text}");
+    let response: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(response["data"]["directions"]["totalCount"], 8);
+
+    let status = process.exit_status().await;
+    assert!(status.success(), "exit status {status:?}");
+    assert!(
+        TcpStream::connect(addr).await.is_err(),
+        "nothing listens any more"
+    );
+}
