@@ -78,9 +78,9 @@ pub fn spawn_postgres_listener(db: DatabaseConnection, bus: EventBus) -> Option<
         return None;
     }
     Some(tokio::spawn(async move {
-        let mut backoff = Duration::from_millis(100);
+        let mut backoff = FIRST_RETRY;
         loop {
-            let outcome = listen(&db, &bus).await;
+            let outcome = listen(&db, &bus, &mut backoff).await;
             bus.listening.send_replace(false);
             match outcome {
                 Ok(()) => return,
@@ -89,19 +89,29 @@ pub fn spawn_postgres_listener(db: DatabaseConnection, bus: EventBus) -> Option<
                     // Waiting between attempts is the point here (a retry delay), not
                     // synchronisation: nothing else waits on this timer.
                     tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    backoff = (backoff * 2).min(LAST_RETRY);
                 }
             }
         }
     }))
 }
 
-async fn listen(db: &DatabaseConnection, bus: &EventBus) -> Result<(), sea_orm::sqlx::Error> {
+/// The first wait before reconnecting; it doubles on each failed attempt up to [`LAST_RETRY`].
+const FIRST_RETRY: Duration = Duration::from_millis(100);
+const LAST_RETRY: Duration = Duration::from_secs(5);
+
+async fn listen(
+    db: &DatabaseConnection,
+    bus: &EventBus,
+    backoff: &mut Duration,
+) -> Result<(), sea_orm::sqlx::Error> {
     let pool = db.get_postgres_connection_pool();
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(NOTIFY_CHANNEL).await?;
     catch_up(db, bus).await;
     bus.listening.send_replace(true);
+    // Connected: the next outage starts its retries short again.
+    *backoff = FIRST_RETRY;
     loop {
         match listener.try_recv().await? {
             Some(notification) => match notification.payload().parse::<i32>() {

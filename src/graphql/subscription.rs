@@ -22,6 +22,7 @@ use futures::Stream;
 use futures::StreamExt;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Rows read from the log per query.
@@ -102,6 +103,26 @@ struct Follow {
     caught_up: bool,
     max_lag: i32,
     done: bool,
+    /// When reading the log started failing, while it keeps failing.
+    failing_since: Option<Instant>,
+    /// The wait before the next read after a failure.
+    retry: Duration,
+}
+
+/// The first wait before reading the log again after a failure; it doubles up to [`LAST_RETRY`].
+const FIRST_RETRY: Duration = Duration::from_millis(100);
+const LAST_RETRY: Duration = Duration::from_secs(5);
+
+/// How long a stream waits for the database to come back before it ends.
+const OUTAGE_PATIENCE: Duration = Duration::from_secs(60);
+
+/// The error ending a stream whose database stayed away: masked like any internal error, with
+/// the id to resubscribe `after` once it is back.
+fn unavailable(error: sea_orm::DbErr, last: i32) -> async_graphql::Error {
+    let resume = global_id(NodeKind::InitiativeEvent, last);
+    async_graphql::Error::from(AppError::from(error)).extend_with(|_, e| {
+        e.set("resumeAfter", resume.as_str());
+    })
 }
 
 fn too_slow(last: i32, head: i32) -> async_graphql::Error {
@@ -134,6 +155,8 @@ fn follow(
         caught_up: false,
         max_lag: settings.max_lag,
         done: false,
+        failing_since: None,
+        retry: FIRST_RETRY,
     };
     futures::stream::unfold(state, |mut st| async move {
         if st.done {
@@ -154,21 +177,40 @@ fn follow(
             }
             match read_after(&st.db, st.last, &st.filter, BATCH).await {
                 Err(error) => {
-                    st.done = true;
-                    return Some((Err(AppError::from(error).into()), st));
-                }
-                Ok(rows) if rows.is_empty() => {
-                    st.caught_up = true;
-                    // Every entry up to `seen` is committed (numbers are announced after
-                    // commit, in commit order) and none matched: skip them for good.
-                    st.last = st.last.max(seen);
-                    if st.wake.changed().await.is_err() {
-                        return None;
+                    // The database may be away for a moment (a restart, a failover): keep the
+                    // stream and read again from the same position once woken (the PostgreSQL
+                    // listener announces the head when it reconnects) or after a backoff. Only
+                    // a long outage ends it, with the id to resume after.
+                    let failing_since = *st.failing_since.get_or_insert_with(Instant::now);
+                    if failing_since.elapsed() > OUTAGE_PATIENCE {
+                        st.done = true;
+                        return Some((Err(unavailable(error, st.last)), st));
                     }
+                    tracing::warn!(error = %error, "a live stream cannot read the log; retrying");
+                    let retry = st.retry;
+                    st.retry = (retry * 2).min(LAST_RETRY);
+                    tokio::select! {
+                        changed = st.wake.changed() => if changed.is_err() { return None },
+                        // A retry delay, not synchronisation: nothing else waits on it.
+                        () = tokio::time::sleep(retry) => {}
+                    }
+                    continue;
                 }
                 Ok(rows) => {
-                    st.caught_up = rows.len() < BATCH as usize;
-                    st.buffer.extend(rows);
+                    st.failing_since = None;
+                    st.retry = FIRST_RETRY;
+                    if rows.is_empty() {
+                        st.caught_up = true;
+                        // Every entry up to `seen` is committed (numbers are announced after
+                        // commit, in commit order) and none matched: skip them for good.
+                        st.last = st.last.max(seen);
+                        if st.wake.changed().await.is_err() {
+                            return None;
+                        }
+                    } else {
+                        st.caught_up = rows.len() < BATCH as usize;
+                        st.buffer.extend(rows);
+                    }
                 }
             }
         }

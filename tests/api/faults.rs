@@ -1,12 +1,23 @@
-//! Faults: the process told to stop (SIGTERM) while it serves requests, WebSockets and event
-//! streams.
+//! Faults: the database going away and coming back, and the process told to stop (SIGTERM)
+//! while it serves requests, WebSockets and event streams.
 
+use crate::helpers::{Backend, TestApp, TestDb};
 use crate::hostile::parse_answer;
-use crate::live::{EVENTS, PATIENCE, WsClient};
+use crate::live::{CREATE, EVENTS, PATIENCE, WsClient};
+use crate::proxy::{Proxy, database_address};
+use kizuna::auth::Principal;
+use kizuna::config::Limits;
+use kizuna::domain::Role;
+use kizuna::graphql::auth::Caller;
+use kizuna::graphql::persisted::SchemaOptions;
+use kizuna::metrics::Metrics;
+use kizuna::state::{Access, AppState};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -171,4 +182,153 @@ async fn sigterm_drains_requests_and_closes_websockets_and_streams_with_going_aw
         TcpStream::connect(addr).await.is_err(),
         "nothing listens any more"
     );
+}
+
+/// Another instance on the same database, connected directly: it keeps writing while the app
+/// under test is cut off.
+async fn direct_instance(url: &str) -> AppState {
+    let metrics = Arc::new(Metrics::default());
+    let (db, _) = kizuna::startup::prepare_database(url, 2, metrics.clone())
+        .await
+        .expect("database prepared");
+    AppState::build(db, metrics, Limits::default(), Access::default())
+        .await
+        .expect("app state")
+}
+
+/// Creates an initiative through `instance` as an editor.
+async fn create_through(instance: &AppState, slug: &str) {
+    let editor = Caller(Some(Principal {
+        name: "fault-test".into(),
+        role: Role::Editor,
+    }));
+    let request = async_graphql::Request::new(CREATE)
+        .variables(async_graphql::Variables::from_json(json!({ "slug": slug })))
+        .data(editor);
+    let response = instance.schema.execute(request).await;
+    assert!(response.errors.is_empty(), "{slug}: {:?}", response.errors);
+}
+
+/// Asks `url` until it answers `status`, within the bound.
+async fn wait_for_status(url: &str, status: u16) {
+    let client = reqwest::Client::new();
+    let mut every = tokio::time::interval(Duration::from_millis(50));
+    tokio::time::timeout(PATIENCE, async {
+        loop {
+            every.tick().await;
+            if let Ok(response) = client.get(url).send().await
+                && response.status() == status
+            {
+                return;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{url} did not answer {status} in time"));
+}
+
+/// The slug of the initiative in the next event of subscription `id`.
+async fn next_slug(ws: &mut WsClient, id: &str) -> Value {
+    ws.next_payload(id).await["data"]["initiativeEvents"]["initiative"]["slug"].clone()
+}
+
+/// The database goes away and comes back (PostgreSQL through a proxy the test cuts): readiness
+/// answers 503 and then 200, queries fail with a masked INTERNAL error in bounded time and then
+/// work, and a live subscription survives the outage, receiving what was written during it
+/// (read after the listener reconnects) and after it, in order.
+///
+/// PostgreSQL only: SQLite is a file the process opens itself, with no connection to lose (a
+/// file removed or made unreadable stays usable through the open handle, and tests run as a
+/// user that permissions do not stop), so there is no honest way to take it away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_going_away_and_coming_back_is_survived_on_postgres() {
+    let Some(db) = TestDb::create(Backend::Postgres).await else {
+        return;
+    };
+    let direct = db.url.clone();
+    let proxy = Proxy::start(database_address(&direct).await).await;
+    let app = TestApp::over(
+        db,
+        proxy.rewrite(&direct),
+        Limits::default(),
+        &SchemaOptions::default(),
+    )
+    .await;
+    let other = direct_instance(&direct).await;
+    let server = app.serve().await;
+    let editor = app.token(Role::Editor).await;
+    let graphql = server.url("/graphql");
+    wait_for_status(&server.url("/ready"), 200).await;
+
+    let after = app.last_log_id().await;
+    let mut ws = WsClient::connect(server.addr, "graphql-transport-ws").await;
+    assert_eq!(ws.init(json!({})).await["type"], "connection_ack");
+    ws.send(json!({ "id": "s", "type": "subscribe", "payload": { "query": EVENTS, "variables": { "after": after } } }))
+        .await;
+    create_through(&other, "before-outage").await;
+    assert_eq!(next_slug(&mut ws, "s").await, "before-outage");
+
+    proxy.cut();
+    wait_for_status(&server.url("/ready"), 503).await;
+    let started = Instant::now();
+    let failed = reqwest::Client::new()
+        .post(&graphql)
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ directions { totalCount } }" }))
+        .send()
+        .await
+        .expect("POST");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "failed within the pool's acquire timeout: {:?}",
+        started.elapsed()
+    );
+    // A field error, as every resolver failure is: 200 with the error in the body.
+    assert_eq!(failed.status(), 200);
+    let text = failed.text().await.expect("body");
+    let body: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(crate::helpers::error_code(&body), "INTERNAL", "{body}");
+    assert_eq!(body["errors"][0]["message"], "internal error");
+    for internal in [
+        "sqlx",
+        "pool",
+        "connection",
+        "postgres",
+        "io error",
+        "os error",
+    ] {
+        assert!(
+            !text.to_lowercase().contains(internal),
+            "{internal} leaked: {text}"
+        );
+    }
+    create_through(&other, "during-outage").await;
+
+    let reconnections = proxy.forwarded();
+    proxy.restore();
+    wait_for_status(&server.url("/ready"), 200).await;
+    let data = crate::live::post(&graphql, None, "{ directions { totalCount } }", json!({})).await;
+    assert_eq!(data["data"]["directions"]["totalCount"], 8, "{data}");
+    assert_eq!(
+        next_slug(&mut ws, "s").await,
+        "during-outage",
+        "written while cut off, read once back"
+    );
+    create_through(&other, "after-outage").await;
+    assert_eq!(
+        next_slug(&mut ws, "s").await,
+        "after-outage",
+        "another instance's write wakes it: the listener is back"
+    );
+    let own = crate::live::post(
+        &graphql,
+        Some(&editor),
+        CREATE,
+        json!({ "slug": "through-app" }),
+    )
+    .await;
+    assert!(own.get("errors").is_none(), "{own}");
+    assert_eq!(next_slug(&mut ws, "s").await, "through-app");
+    assert!(proxy.forwarded() > reconnections, "the app reconnected");
+    server.shutdown().await.expect("clean shutdown");
 }

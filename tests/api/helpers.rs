@@ -168,8 +168,20 @@ impl TestApp {
         options: &SchemaOptions,
     ) -> Option<TestApp> {
         let db = TestDb::create(backend).await?;
+        let url = db.url.clone();
+        Some(Self::over(db, url, limits, options).await)
+    }
+
+    /// An app over `db` that connects to it at `url`, which may differ from `db.url` (for
+    /// example a [`crate::proxy::Proxy`] in between).
+    pub async fn over(db: TestDb, url: String, limits: Limits, options: &SchemaOptions) -> TestApp {
+        let backend = if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
         let metrics = Arc::new(Metrics::default());
-        let (conn, loaded) = prepare_database(&db.url, 5, metrics.clone())
+        let (conn, loaded) = prepare_database(&url, 5, metrics.clone())
             .await
             .expect("database prepared");
         assert!(
@@ -184,12 +196,12 @@ impl TestApp {
             // counts in tests see only their own statements.
             state.events.listening().await;
         }
-        Some(TestApp {
+        TestApp {
             state,
             metrics,
-            url: db.url.clone(),
+            url,
             _db: db,
-        })
+        }
     }
 
     /// Like [`TestApp::with_limits`] with reads requiring a token.

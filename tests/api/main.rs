@@ -20,6 +20,7 @@ mod nplus1;
 mod nplus1_suite;
 mod pagination;
 mod persisted;
+mod proxy;
 mod queries;
 mod querying;
 mod schema;
