@@ -42,6 +42,7 @@ fn ensure_code(error: &mut ServerError, code: &str) {
 /// a variable the request does not define: the client's input, not our fault.
 fn is_input_error(message: &str) -> bool {
     message.starts_with("Failed to parse")
+        || message.starts_with("Expected input type")
         || message.starts_with("Invalid value")
         || message.starts_with("Variable ")
 }

@@ -1,8 +1,9 @@
 //! Hostile input, case by case: oversize and malformed bodies, nesting bombs, invalid UTF-8,
 //! NUL characters, huge numbers, forged cursors. Each is refused with a code, before any SQL
-//! where it can be, and the server keeps answering. (Depth and alias bombs are in `cost.rs`,
-//! oversize page sizes and foreign cursors in `errors.rs` and `querying.rs`, the body-limit and
-//! media-type rules in `http_spec.rs`, SQL metacharacters in every argument in `injection.rs`.)
+//! where it can be, and the server keeps answering. Elsewhere: depth and alias bombs in
+//! `cost.rs`; oversize page sizes and foreign cursors in `errors.rs` and `querying.rs`; the
+//! body limit and media types in `http_spec.rs`; SQL metacharacters in every argument in
+//! `injection.rs`; the database going away and SIGTERM in `faults.rs`; random input in `fuzz.rs`.
 
 use crate::helpers::{Backend, RunningServer, TestApp, db_test, error_code};
 use base64::Engine;
@@ -96,6 +97,11 @@ async fn errors_async_graphql_raises_itself_carry_codes_too() {
         ),
         (first, json!({ "n": 1e300 }), "BAD_USER_INPUT"),
         (first, json!({ "n": "ten" }), "BAD_USER_INPUT"),
+        (
+            "query($a: BigInt) { initiatives(filter: { investmentTargets: { some: { amount: { eq: $a } } } }) { totalCount } }",
+            json!({ "a": "'" }),
+            "BAD_USER_INPUT",
+        ),
         (
             "query($n: Int!) { initiatives(first: $n) { totalCount } }",
             json!({}),

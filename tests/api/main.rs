@@ -15,6 +15,7 @@ mod http;
 mod http_spec;
 mod import;
 mod limits;
+mod injection;
 mod live;
 mod nplus1;
 mod nplus1_suite;

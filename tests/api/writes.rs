@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 /// Every mutation with an input that succeeds on the shipped data, in an order where each one's
 /// preconditions hold (the later ones use what `createInitiative` made).
-fn mutations() -> Vec<(&'static str, &'static str, Value)> {
+pub(crate) fn mutations() -> Vec<(&'static str, &'static str, Value)> {
     vec![
         (
             "createInitiative",
