@@ -14,7 +14,7 @@ use crate::auth;
 use crate::graphql::auth::Caller;
 use crate::graphql::persisted::NoMutations;
 use crate::state::AppState;
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
+use async_graphql::http::WebSocketProtocols;
 use async_graphql::parser::types::OperationType;
 use axum::Extension;
 use axum::Router;
@@ -563,9 +563,11 @@ async fn graphql_ws(
         let message = "Sec-WebSocket-Protocol must offer graphql-transport-ws or graphql-ws";
         return (StatusCode::BAD_REQUEST, message).into_response();
     };
+    // Answer with the protocol the socket will speak: axum would otherwise pick by its own list's
+    // order, naming graphql-transport-ws to a client that offered graphql-ws first.
     let max_message = state.http.traffic.max_ws_message_bytes;
     upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .protocols([chosen.sec_websocket_protocol()])
         .max_message_size(max_message)
         .max_frame_size(max_message)
         .on_upgrade(move |socket| async move {

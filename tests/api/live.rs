@@ -584,3 +584,58 @@ async fn legacy_graphql_ws_follows_its_protocol_document() {
     assert_eq!(ws.recv().await, json!({ "id": "live", "type": "complete" }));
     server.shutdown().await.expect("clean shutdown");
 }
+
+/// A client offering both protocols gets the first it offered that the server speaks, and the
+/// answer's `Sec-WebSocket-Protocol` names that one: it used to name graphql-transport-ws
+/// (axum's order) while the socket spoke graphql-ws, and the client waited forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_protocol_named_in_the_answer_is_the_one_spoken() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = app.serve().await;
+    for (offered, spoken) in [
+        ("graphql-ws, graphql-transport-ws", "graphql-ws"),
+        ("graphql-transport-ws, graphql-ws", "graphql-transport-ws"),
+        ("mqtt, graphql-ws", "graphql-ws"),
+    ] {
+        let mut request = format!("ws://{}/graphql/ws", server.addr)
+            .into_client_request()
+            .expect("request");
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", offered.parse().expect("header"));
+        let (socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("WebSocket connects");
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            spoken,
+            "{offered}"
+        );
+        let mut ws = WsClient { socket };
+        ws.send(json!({ "type": "connection_init", "payload": {} }))
+            .await;
+        assert_eq!(ws.recv().await["type"], "connection_ack", "{offered}");
+        // Only graphql-transport-ws answers a ping; graphql-ws reports an unknown message.
+        ws.send(json!({ "type": "ping" })).await;
+        let expected = if spoken == "graphql-ws" {
+            "connection_error"
+        } else {
+            "pong"
+        };
+        let answer = tokio::time::timeout(PATIENCE, ws.socket.next())
+            .await
+            .expect("answered in time")
+            .expect("open")
+            .expect("ok");
+        let answer: Value = serde_json::from_str(answer.to_text().expect("text")).expect("JSON");
+        let answer = if answer["type"] == "ka" {
+            ws.recv().await
+        } else {
+            answer
+        };
+        assert_eq!(answer["type"], expected, "{offered}");
+    }
+    server.shutdown().await.expect("clean shutdown");
+}
