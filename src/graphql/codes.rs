@@ -1,10 +1,11 @@
 //! Codes for the errors async-graphql raises itself: a document that does not parse, one that
-//! does not validate, and an argument or variable value it cannot coerce. It leaves them without
-//! `extensions.code`, so a client could not tell them from one another or from ours; this
-//! extension gives each the code of its kind and leaves errors that have one untouched.
+//! does not validate, an argument or variable value it cannot coerce, and a request it cannot
+//! run as asked. It leaves them without `extensions.code`, so a client could not tell them from
+//! one another or from ours; this extension gives each the code of its kind and leaves errors
+//! that have one untouched.
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
@@ -18,6 +19,9 @@ pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 /// An argument or variable value of the wrong type or range.
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+/// A request that cannot run as asked: a subscription sent where one answer is expected, an
+/// operation name that names nothing.
+pub const BAD_REQUEST: &str = "BAD_REQUEST";
 
 /// Registered first, so it sees the errors of every other extension.
 pub(crate) struct ErrorCodes;
@@ -80,16 +84,15 @@ impl Extension for ErrorCodes {
         })
     }
 
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
         for error in &mut response.errors {
             if is_input_error(&error.message) {
                 ensure_code(error, BAD_USER_INPUT);
+            } else if error.path.is_empty() {
+                // Refused before any field ran: a subscription over a transport that answers
+                // once, an unknown or missing operation name.
+                ensure_code(error, BAD_REQUEST);
             }
         }
         response

@@ -117,6 +117,19 @@ async fn errors_async_graphql_raises_itself_carry_codes_too() {
         );
         assert_eq!(response["data"]["initiatives"], Value::Null);
     }
+    // Requests that cannot run as asked.
+    for (query, operation) in [
+        ("subscription { initiativeEvents { sequence } }", None),
+        ("query A { __typename } query B { __typename }", None),
+        ("query A { __typename }", Some("C")),
+    ] {
+        let mut request = async_graphql::Request::new(query);
+        if let Some(name) = operation {
+            request = request.operation_name(name);
+        }
+        let response = serde_json::to_value(app.state.schema.execute(request).await).expect("JSON");
+        assert_eq!(error_code(&response), "BAD_REQUEST", "{query}: {response}");
+    }
     // Codes set by our own checks are kept, not overwritten.
     let too_deep = format!(
         "{{ {}slug{} }}",
