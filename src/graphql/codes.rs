@@ -48,7 +48,7 @@ fn is_input_error(message: &str) -> bool {
     message.starts_with("Failed to parse")
         || message.starts_with("Expected input type")
         || message.starts_with("Invalid value")
-        || message.starts_with("Variable ")
+        || (message.starts_with("Variable ") && message.ends_with(" is not defined."))
 }
 
 #[async_graphql::async_trait::async_trait]
