@@ -23,14 +23,14 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 /// `kizuna serve` as a real process on a port of its choosing over a new SQLite file.
-struct Process {
+pub(crate) struct Process {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     _dir: tempfile::TempDir,
 }
 
 impl Process {
-    async fn serve() -> Process {
+    pub(crate) async fn serve() -> Process {
         let dir = tempfile::tempdir().expect("temporary directory");
         let database = format!(
             "sqlite://{}?mode=rwc",
@@ -72,7 +72,11 @@ impl Process {
         }
     }
 
-    fn terminate(&self) {
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub(crate) fn terminate(&self) {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -81,7 +85,7 @@ impl Process {
     }
 
     /// Waits for the process to exit and returns its status.
-    async fn exit_status(self) -> std::process::ExitStatus {
+    pub(crate) async fn exit_status(self) -> std::process::ExitStatus {
         let Process { mut child, .. } = self;
         let waited = tokio::task::spawn_blocking(move || {
             let status = child.wait();

@@ -10,6 +10,7 @@ mod errors;
 mod explain;
 mod graphiql;
 mod faults;
+mod fuzz;
 mod hostile;
 mod http;
 mod http_spec;
