@@ -1,17 +1,10 @@
 //! Codes for the errors async-graphql raises itself: a document that does not parse, one that
 //! does not validate, an argument or variable value it cannot coerce, and a request it cannot
 //! run as asked. It leaves them without `extensions.code`, so a client could not tell them from
-//! one another or from ours; this extension gives each the code of its kind and leaves errors
+//! one another or from ours; the gateway gives each the code of its kind and leaves errors
 //! that have one untouched.
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{
-    ErrorExtensionValues, Response, ServerError, ServerResult, ValidationResult, Variables,
-};
-use std::sync::Arc;
+use async_graphql::{ErrorExtensionValues, Response, ServerError};
 
 /// The document is not GraphQL.
 pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
@@ -22,15 +15,6 @@ pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 /// A request that cannot run as asked: a subscription sent where one answer is expected, an
 /// operation name that names nothing.
 pub const BAD_REQUEST: &str = "BAD_REQUEST";
-
-/// Registered first, so it sees the errors of every other extension.
-pub(crate) struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
 
 /// Sets `code` on `error` unless it already has one.
 fn ensure_code(error: &mut ServerError, code: &str) {
@@ -51,50 +35,34 @@ fn is_input_error(message: &str) -> bool {
         || (message.starts_with("Variable ") && message.ends_with(" is not defined."))
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodes {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut error| {
-            ensure_code(&mut error, GRAPHQL_PARSE_FAILED);
-            error
-        })
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
-            for error in &mut errors {
-                let code = if is_input_error(&error.message) {
-                    BAD_USER_INPUT
-                } else {
-                    GRAPHQL_VALIDATION_FAILED
-                };
-                ensure_code(error, code);
-            }
-            errors
-        })
-    }
-
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            if is_input_error(&error.message) {
-                ensure_code(error, BAD_USER_INPUT);
-            } else if error.path.is_empty() {
-                // Refused before any field ran: a subscription over a transport that answers
-                // once, an unknown or missing operation name.
-                ensure_code(error, BAD_REQUEST);
-            }
+/// Gives every error of `response` that has no code the code of its kind: an input error
+/// `BAD_USER_INPUT`, a request refused before any field ran (no path) `BAD_REQUEST` when it
+/// could not run as asked and `GRAPHQL_VALIDATION_FAILED` otherwise (validation is the only
+/// other step that fails without a path). Parse errors are coded where they are found.
+pub fn classify(response: &mut Response) {
+    for error in &mut response.errors {
+        if is_input_error(&error.message) {
+            ensure_code(error, BAD_USER_INPUT);
+        } else if error.path.is_empty() {
+            let code = if is_request_error(&error.message) {
+                BAD_REQUEST
+            } else {
+                GRAPHQL_VALIDATION_FAILED
+            };
+            ensure_code(error, code);
         }
-        response
     }
+}
+
+/// The messages async-graphql gives a request it cannot run as asked.
+fn is_request_error(message: &str) -> bool {
+    message.starts_with("Subscriptions are not supported")
+        || message.starts_with("Unknown operation named")
+        || message.starts_with("Operation name required")
+}
+
+/// A parse error, coded.
+pub fn parse_failed(mut error: ServerError) -> ServerError {
+    ensure_code(&mut error, GRAPHQL_PARSE_FAILED);
+    error
 }

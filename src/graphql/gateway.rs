@@ -1,6 +1,7 @@
 //! The one entry to the schema for every transport (POST, GET, WebSocket, SSE, tests): it applies
-//! the request policy (persisted queries, cost limits, the introspection switch) to the parsed
-//! document, then executes it, and records per-operation metrics.
+//! the request policy (persisted queries, cost limits, the introspection switch, no NUL in text)
+//! to the parsed document, then executes it, gives async-graphql's own errors their codes, and
+//! records per-operation metrics.
 //!
 //! These steps used to be async-graphql extensions. Any registered extension makes async-graphql
 //! wrap every field's resolution in the extension chain (a registry lookup and a boxed future per
@@ -77,10 +78,11 @@ impl Gateway {
     pub async fn execute_and_tell(&self, request: impl Into<Request>) -> (Response, bool) {
         let started = Instant::now();
         let mut request = request.into();
-        let (selected, response) = match self.prepare(&mut request) {
+        let (selected, mut response) = match self.prepare(&mut request) {
             Ok(selected) => (selected, self.schema.execute(request).await),
             Err((selected, error)) => (selected, Response::from_errors(vec![error])),
         };
+        super::codes::classify(&mut response);
         self.record(selected.as_ref(), started, &response);
         let query = selected.is_some_and(|s| s.kind == "query");
         (response, query)
@@ -103,8 +105,9 @@ impl Gateway {
             // Live from here until the client or the server drops the stream.
             let live = LiveGuard::new(self.policy.metrics.clone());
             return stream
-                .map(move |response| {
+                .map(move |mut response| {
                     let _live = &live;
+                    super::codes::classify(&mut response);
                     for code in codes(&response) {
                         gateway.policy.metrics.record_error(&code);
                     }
@@ -113,7 +116,8 @@ impl Gateway {
                 .boxed();
         }
         stream
-            .map(move |response| {
+            .map(move |mut response| {
+                super::codes::classify(&mut response);
                 gateway.record(selected.as_ref(), started, &response);
                 response
             })
@@ -148,9 +152,13 @@ impl Gateway {
         let no_mutations = request.data.contains_key(&TypeId::of::<NoMutations>());
         let wanted = request.operation_name.clone();
         let variables = request.variables.clone();
-        let Ok(document) = request.parsed_query() else {
-            return Ok(None);
+        let document = match request.parsed_query() {
+            Ok(document) => document,
+            Err(error) => return Err((None, super::codes::parse_failed(error))),
         };
+        if super::text::has_nul(document, &variables) {
+            return Err((None, super::text::nul_refused()));
+        }
         let Some((name, operation)) = select(document, wanted.as_deref()) else {
             return Ok(None);
         };

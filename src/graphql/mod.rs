@@ -52,9 +52,6 @@ pub fn build_schema_with(
         MutationRoot::default(),
         SubscriptionRoot,
     )
-    // First, so it sees the errors of the extensions after it.
-    .extension(codes::ErrorCodes)
-    .extension(text::RefuseNul)
     .data(limits)
     .data(StreamSettings {
         max_lag: limits.max_subscriber_lag,

@@ -5,20 +5,9 @@
 //! variable, a variable's default. Only arguments that clean their own text are let through.
 
 use crate::error::AppError;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Value as ConstValue, Variables};
+use async_graphql::{ServerError, Value as ConstValue, Variables};
 use std::collections::HashSet;
-use std::sync::Arc;
-
-/// The extension `build_schema` registers.
-pub(crate) struct RefuseNul;
-
-impl ExtensionFactory for RefuseNul {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RefuseNul)
-    }
-}
 
 fn const_has_nul(value: &ConstValue) -> bool {
     match value {
@@ -93,25 +82,13 @@ pub fn has_nul(document: &ExecutableDocument, variables: &Variables) -> bool {
             .any(|(name, value)| used.contains(name.as_str()) && const_has_nul(value))
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for RefuseNul {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if has_nul(&document, variables) {
-            let error = async_graphql::Error::from(AppError::BadUserInput {
-                message: "text arguments may not contain the NUL character (U+0000)".into(),
-                field: None,
-            });
-            let mut server = ServerError::new(error.message, None);
-            server.extensions = error.extensions;
-            return Err(server);
-        }
-        Ok(document)
-    }
+/// The refusal of a request whose text arguments hold NUL.
+pub fn nul_refused() -> ServerError {
+    let error = async_graphql::Error::from(AppError::BadUserInput {
+        message: "text arguments may not contain the NUL character (U+0000)".into(),
+        field: None,
+    });
+    let mut server = ServerError::new(error.message, None);
+    server.extensions = error.extensions;
+    server
 }
