@@ -101,8 +101,10 @@ fi
 say "building release"
 cargo build --release --quiet --bins --examples
 
+# Read whole before searching: with pipefail, `grep -q` closing the pipe early could fail it.
 CACHE_SUPPORTED=0
-if "$KIZUNA" serve --help | grep -q -- --response-cache-mb; then
+serve_help=$("$KIZUNA" serve --help)
+if grep -q -- --response-cache-mb <<<"$serve_help"; then
     CACHE_SUPPORTED=1
 fi
 RUN_ID=$(date +%s)
