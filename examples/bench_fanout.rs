@@ -225,8 +225,14 @@ struct Spread {
 impl Spread {
     fn of(values: Vec<f64>) -> Spread {
         let values = sorted(values);
+        let n = values.len();
+        let median = match n {
+            0 => f64::NAN,
+            _ if n % 2 == 1 => values[n / 2],
+            _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+        };
         Spread {
-            median: percentile(&values, 50.0),
+            median,
             min: values.first().copied().unwrap_or(f64::NAN),
             max: values.last().copied().unwrap_or(f64::NAN),
         }

@@ -77,7 +77,8 @@ total=$(callgrind_annotate "$OUT_DIR/callgrind.out" 2>/dev/null |
     sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d , | awk 'NR == 1')
 echo "== $FILTER: $requests requests profiled, $total instructions," \
     "$(awk -v t="$total" -v n="$requests" 'BEGIN { printf "%.1f M", (n > 0) ? t / n / 1e6 : 0 }') per request"
-shorten() { sed 's#/root/.cargo/registry/src/[^/]*/##; s#/rustc/[0-9a-f]*/##; s# \[/[^]]*\]$##' | cut -c1-200; }
+# Paths shortened to crate-relative ones: cargo's registry, the toolchain, this checkout.
+shorten() { sed "s# \[/[^]]*\]\$##; s#[^ ]*/registry/src/[^/]*/##; s#/rustc/[0-9a-f]*/##; s#$ROOT/##" | cut -c1-200; }
 echo "== inclusive (recursive frames and future plumbing left out)"
 callgrind_annotate --inclusive=yes "$OUT_DIR/callgrind.out" 2>/dev/null |
     sed -n '/file:function/,$p' | grep -E '^ *[0-9,]+ \(' | grep -vE "'[0-9]|future\.rs:|backtrace|thread_start|call_once|function\.rs|boxed\.rs|criterion|alloca|tokio-1" |
