@@ -149,6 +149,11 @@ start_server() {
     if [ "$CACHE_SUPPORTED" = 1 ]; then
         if [ "$2" = warm ]; then args+=(--response-cache-mb "$CACHE_MB"); else args+=(--response-cache-mb 0); fi
     fi
+    # Every load comes from loopback, one address: lift the per-address WebSocket cap for the
+    # fan-out's subscribers.
+    if grep -q -- --max-ws-per-ip <<<"$serve_help"; then
+        args+=(--max-ws-per-ip $((SUBSCRIBERS + 64)))
+    fi
     NO_COLOR=1 RUST_LOG=$LOG_FILTER "$KIZUNA" --database-url "$1" "${args[@]}" >"$log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
