@@ -1,7 +1,7 @@
 //! The one entry to the schema for every transport (POST, GET, WebSocket, SSE, tests): it applies
 //! the request policy (persisted queries, cost limits, the introspection switch, no NUL in text)
-//! to the parsed document, then executes it, gives async-graphql's own errors their codes, and
-//! records per-operation metrics.
+//! to the parsed document, then executes it in an `operation` span, gives async-graphql's own
+//! errors their codes, and records per-operation metrics.
 //!
 //! These steps used to be async-graphql extensions. Any registered extension makes async-graphql
 //! wrap every field's resolution in the extension chain (a registry lookup and a boxed future per
@@ -23,6 +23,7 @@ use futures::stream::BoxStream;
 use std::any::TypeId;
 use std::sync::Arc;
 use std::time::Instant;
+use tracing::Instrument as _;
 
 /// The schema behind its request policy. Cheap to clone.
 #[derive(Clone)]
@@ -79,7 +80,13 @@ impl Gateway {
         let started = Instant::now();
         let mut request = request.into();
         let (selected, mut response) = match self.prepare(&mut request) {
-            Ok(selected) => (selected, self.schema.execute(request).await),
+            Ok(selected) => {
+                let span = operation_span(selected.as_ref());
+                (
+                    selected,
+                    self.schema.execute(request).instrument(span).await,
+                )
+            }
             Err((selected, error)) => (selected, Response::from_errors(vec![error])),
         };
         super::codes::classify(&mut response);
@@ -94,7 +101,11 @@ impl Gateway {
         let started = Instant::now();
         let mut request = request.into();
         let (selected, stream) = match self.prepare(&mut request) {
-            Ok(selected) => (selected, self.schema.execute_stream(request)),
+            Ok(selected) => {
+                let span = operation_span(selected.as_ref());
+                let stream = in_span(self.schema.execute_stream(request), span);
+                (selected, stream)
+            }
             Err((selected, error)) => (
                 selected,
                 futures::stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
@@ -195,6 +206,29 @@ impl Gateway {
         }
         Ok(Some(selected))
     }
+}
+
+/// The span of one operation, named and typed as OpenTelemetry's GraphQL conventions say. It
+/// opens after the policy lets the operation run: a refused request has only its `request` span.
+fn operation_span(selected: Option<&Selected>) -> tracing::Span {
+    tracing::info_span!(
+        "operation",
+        graphql.operation.name = selected.and_then(|s| s.name.as_deref()),
+        graphql.operation.type = selected.map_or("unknown", |s| s.kind)
+    )
+}
+
+/// Polls `stream` inside `span`, so that whatever executing it logs carries the operation. (The
+/// `tracing` crate instruments futures only.)
+fn in_span(
+    mut stream: BoxStream<'static, Response>,
+    span: tracing::Span,
+) -> BoxStream<'static, Response> {
+    futures::stream::poll_fn(move |cx| {
+        let _entered = span.enter();
+        stream.poll_next_unpin(cx)
+    })
+    .boxed()
 }
 
 /// The operation `wanted` names (or the only one), with its name.
