@@ -1,7 +1,7 @@
 //! The subcommands: each turns configuration into calls into the library.
 
 use crate::auth;
-use crate::config::{Cli, Command, LogFormat, ServeConfig, TokenAction};
+use crate::config::{Cli, Command, ServeConfig, TokenAction};
 use crate::dataset;
 use crate::graphql::persisted::{PersistedMode, SchemaOptions};
 use crate::metrics::Metrics;
@@ -10,19 +10,6 @@ use crate::state::{Access, AppState, HttpSettings};
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::sync::Arc;
-use tracing_subscriber::EnvFilter;
-
-/// Sets up logging: `RUST_LOG` filter (default `info`), text or JSON lines on standard error.
-pub fn init_tracing(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
-    }
-}
 
 /// Runs the command the user asked for.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {

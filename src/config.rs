@@ -29,6 +29,7 @@
 //! | `--max-ws-per-ip` | `KIZUNA_MAX_WS_PER_IP` | 64 | open WebSocket connections per address |
 //! | `--max-ws-message-bytes` | `KIZUNA_MAX_WS_MESSAGE_BYTES` | 65536 | largest WebSocket message |
 //! | `--response-cache-mb` | `KIZUNA_RESPONSE_CACHE_MB` | 64 | response cache memory (0 = off) |
+//! | `--otel-endpoint` | `OTEL_EXPORTER_OTLP_ENDPOINT` | (none) | OTLP/HTTP base URL spans go to (`otel` builds only) |
 //! | (none) | `RUST_LOG` | `info` | log filter |
 //!
 //! Subcommands: `serve`, `migrate`, `import FILE`, `generate --scale N [--seed S] [--output FILE]`,
@@ -64,6 +65,13 @@ pub struct Cli {
     /// Log format.
     #[arg(long, env = "KIZUNA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+
+    /// Base URL of an OTLP/HTTP collector (`http://collector:4318`); spans go to its
+    /// `/v1/traces`. Only a binary built with `--features otel` exports; others log a warning.
+    /// The SDK's other `OTEL_*` variables (`OTEL_SERVICE_NAME`, `OTEL_EXPORTER_OTLP_HEADERS`, …)
+    /// apply as usual.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT", global = true)]
+    pub otel_endpoint: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,

@@ -16,6 +16,7 @@
 //! - [`domain`]: enumerated words and partial dates shared by all layers.
 //! - [`error`]: the request-path error and its codes.
 //! - [`metrics`]: Prometheus metrics of one app.
+//! - [`telemetry`]: logs, and OTLP span export with the `otel` feature.
 
 pub mod auth;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod http;
 pub mod metrics;
 pub mod startup;
 pub mod state;
+pub mod telemetry;
 
 pub use http::app;
 pub use state::AppState;

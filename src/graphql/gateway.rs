@@ -208,14 +208,26 @@ impl Gateway {
     }
 }
 
-/// The span of one operation, named and typed as OpenTelemetry's GraphQL conventions say. It
-/// opens after the policy lets the operation run: a refused request has only its `request` span.
+/// The span of one operation, named and typed as OpenTelemetry's GraphQL conventions say; with
+/// the `otel` feature its exported name is `query Name` (or just `query` when anonymous). It opens
+/// after the policy lets the operation run: a refused request has only its `request` span.
 fn operation_span(selected: Option<&Selected>) -> tracing::Span {
-    tracing::info_span!(
+    let name = selected.and_then(|s| s.name.as_deref());
+    let kind = selected.map_or("unknown", |s| s.kind);
+    #[cfg(not(feature = "otel"))]
+    let span = tracing::info_span!(
         "operation",
-        graphql.operation.name = selected.and_then(|s| s.name.as_deref()),
-        graphql.operation.type = selected.map_or("unknown", |s| s.kind)
-    )
+        graphql.operation.name = name,
+        graphql.operation.type = kind
+    );
+    #[cfg(feature = "otel")]
+    let span = tracing::info_span!(
+        "operation",
+        graphql.operation.name = name,
+        graphql.operation.type = kind,
+        otel.name = %name.map_or_else(|| kind.to_owned(), |name| format!("{kind} {name}"))
+    );
+    span
 }
 
 /// Polls `stream` inside `span`, so that whatever executing it logs carries the operation. (The

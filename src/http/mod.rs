@@ -61,11 +61,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(cors(&state.http.cors_origins))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            // Every log line of a request carries its id, given by the client or made here.
-            let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
-        }))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(CatchPanicLayer::new())
         .with_state(state)
@@ -95,6 +91,28 @@ async fn refuse_declared_oversize(
         );
     }
     next.run(request).await
+}
+
+/// The span of one request. Every log line of the request carries its id, given by the client
+/// or made here. When spans are exported, it is a server span in the caller's trace if the
+/// request has a `traceparent`.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let (method, uri) = (request.method(), request.uri());
+    #[cfg(not(feature = "otel"))]
+    let span = tracing::info_span!("request", %method, %uri, request_id = %id);
+    #[cfg(feature = "otel")]
+    let span = {
+        let span =
+            tracing::info_span!("request", %method, %uri, request_id = %id, otel.kind = "server");
+        crate::telemetry::adopt_remote_parent(&span, request.headers());
+        span
+    };
+    span
 }
 
 /// The header that carries a request's id: kept when the client (or a proxy) sends one, made
