@@ -13,7 +13,7 @@
 //! | `--max-depth` | `KIZUNA_MAX_DEPTH` | 12 | deepest field nesting a request may select |
 //! | `--max-aliases` | `KIZUNA_MAX_ALIASES` | 30 | aliased fields a request may select |
 //! | `--max-root-fields` | `KIZUNA_MAX_ROOT_FIELDS` | 20 | top-level fields an operation may select |
-//! | `--max-complexity` | `KIZUNA_MAX_COMPLEXITY` | 500000 | cost score a request may reach (page sizes multiply) |
+//! | `--max-complexity` | `KIZUNA_MAX_COMPLEXITY` | 1000000 | cost score a request may reach (page sizes multiply) |
 //! | `--db-max-connections` | `KIZUNA_DB_MAX_CONNECTIONS` | 10 | database pool size |
 //! | `--log-format` | `KIZUNA_LOG_FORMAT` | `text` | `text` or `json` logs |
 //! | `--require-token-for-reads` | `KIZUNA_REQUIRE_TOKEN_FOR_READS` | `false` | queries need a token too (`serve`) |
@@ -335,7 +335,7 @@ pub struct Limits {
 
     /// Largest cost score a request may reach: each field costs 1, and a connection's `nodes`
     /// or `edges` cost their selection once per item of the page asked for.
-    #[arg(long, env = "KIZUNA_MAX_COMPLEXITY", default_value_t = 500_000)]
+    #[arg(long, env = "KIZUNA_MAX_COMPLEXITY", default_value_t = 1_000_000)]
     pub max_complexity: u64,
 }
 
@@ -349,7 +349,7 @@ impl Default for Limits {
             max_depth: 12,
             max_aliases: 30,
             max_root_fields: 20,
-            max_complexity: 500_000,
+            max_complexity: 1_000_000,
         }
     }
 }
