@@ -23,7 +23,7 @@
 use crate::config::Limits;
 use crate::error::AppError;
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,
+    ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,
 };
 use async_graphql::{Name, Value as ConstValue, Variables};
 use std::collections::{HashMap, HashSet};
@@ -79,11 +79,7 @@ pub fn measure(
     variables: &Variables,
     limits: &Limits,
 ) -> Option<Measure> {
-    let operation = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => &op.node,
-        (DocumentOperations::Multiple(ops), Some(name)) => &ops.get(name)?.node,
-        (DocumentOperations::Multiple(_), None) => return None,
-    };
+    let (_, operation) = super::gateway::select(document, operation_name)?;
     let mut walk = Walk {
         document,
         variables,
@@ -355,5 +351,11 @@ mod tests {
         assert_eq!(root(Some("A")), Some(1));
         assert_eq!(root(Some("B")), Some(3));
         assert_eq!(root(None), None);
+        // A lone named operation runs without a name, so it is measured without one too.
+        let lone = parse_query("query B { a b c }").expect("parses");
+        assert_eq!(
+            measure(&lone, None, &vars, &limits).map(|m| m.root_fields),
+            Some(3)
+        );
     }
 }

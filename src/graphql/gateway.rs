@@ -15,7 +15,8 @@ use super::persisted::{NoMutations, PersistedQueries};
 use crate::config::{Introspection, Limits};
 use crate::metrics::Metrics;
 use async_graphql::parser::types::{
-    ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
+    SelectionSet,
 };
 use async_graphql::{ErrorExtensionValues, Request, Response, ServerError};
 use futures::StreamExt;
@@ -243,19 +244,25 @@ fn in_span(
     .boxed()
 }
 
-/// The operation `wanted` names (or the only one), with its name.
-fn select<'d>(
+/// The operation a request runs, with its name, chosen as async-graphql chooses it: the one
+/// `wanted` names, or without a name the document's only operation (anonymous or named).
+/// `None` when there is no such operation; executing the request then reports why.
+pub fn select<'d>(
     document: &'d ExecutableDocument,
     wanted: Option<&str>,
 ) -> Option<(Option<&'d str>, &'d OperationDefinition)> {
-    document.operations.iter().find_map(|(name, op)| {
-        let chosen = match (wanted, name) {
-            (None, _) => true,
-            (Some(wanted), Some(name)) => wanted == name.as_str(),
-            (Some(_), None) => false,
-        };
-        chosen.then(|| (name.map(|n| n.as_str()), &op.node))
-    })
+    match (&document.operations, wanted) {
+        (DocumentOperations::Single(op), None) => Some((None, &op.node)),
+        (DocumentOperations::Single(_), Some(_)) => None,
+        (DocumentOperations::Multiple(ops), Some(wanted)) => ops
+            .get_key_value(wanted)
+            .map(|(name, op)| (Some(name.as_str()), &op.node)),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops
+            .iter()
+            .next()
+            .map(|(name, op)| (Some(name.as_str()), &op.node)),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
 }
 
 /// `__schema` or `__type` among an operation's top-level fields, fragments included (they exist

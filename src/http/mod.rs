@@ -481,14 +481,7 @@ fn request_from_params(
 fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType> {
     let wanted = request.operation_name.clone();
     let document = request.parsed_query().ok()?;
-    document.operations.iter().find_map(|(name, op)| {
-        let selected = match (wanted.as_deref(), name) {
-            (None, _) => true,
-            (Some(wanted), Some(name)) => wanted == name.as_str(),
-            (Some(_), None) => false,
-        };
-        selected.then_some(op.node.ty)
-    })
+    crate::graphql::gateway::select(document, wanted.as_deref()).map(|(_, op)| op.ty)
 }
 
 /// Resolves the `Authorization` header to a caller. A header that is malformed or names an
