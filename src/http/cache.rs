@@ -90,7 +90,7 @@ impl ResponseCache {
     /// Stores a response computed from data at `head` (read before the query ran). Dropped when
     /// the log has moved on since, or when it alone exceeds the cache.
     pub fn put(&self, key: Key, head: i64, body: Bytes) -> Option<Entry> {
-        let size = body.len() + std::mem::size_of::<Key>() + 64;
+        let size = footprint(body.len());
         if size > self.max_bytes {
             return None;
         }
@@ -106,12 +106,12 @@ impl ResponseCache {
             return Some(entry);
         }
         if let Some(old) = inner.entries.put(key, entry.clone()) {
-            inner.bytes -= old.body.len() + std::mem::size_of::<Key>() + 64;
+            inner.bytes -= footprint(old.body.len());
         }
         inner.bytes += size;
         while inner.bytes > self.max_bytes {
             match inner.entries.pop_lru() {
-                Some((_, old)) => inner.bytes -= old.body.len() + std::mem::size_of::<Key>() + 64,
+                Some((_, old)) => inner.bytes -= footprint(old.body.len()),
                 None => break,
             }
         }
@@ -123,6 +123,12 @@ impl ResponseCache {
         let inner = self.lock();
         (inner.entries.len(), inner.bytes)
     }
+}
+
+/// The memory an entry with a body of `body` bytes is charged: the body, its key, and a
+/// rough allowance for the entry and the LRU's node.
+fn footprint(body: usize) -> usize {
+    body + std::mem::size_of::<Key>() + 64
 }
 
 impl Inner {
