@@ -297,6 +297,18 @@ pub struct QueryPolicy {
     /// SHA-256 of its bytes. Read once at start-up; a file that does not parse stops start-up.
     #[arg(long, env = "KIZUNA_PERSISTED_DIR")]
     pub persisted_dir: Option<PathBuf>,
+
+    /// Answer the queries it covers (the core graph: directions, initiatives, sectors,
+    /// prefectures, states, paged in the default order) from an in-memory copy kept at the
+    /// event-log head, by compiled plans; `false` runs every query through async-graphql and SQL.
+    #[arg(
+        long,
+        env = "KIZUNA_READ_MODEL",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub read_model: bool,
 }
 
 /// Limits the GraphQL layer enforces.

@@ -29,6 +29,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod read;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

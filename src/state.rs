@@ -177,6 +177,7 @@ impl AppState {
         let listener = spawn_postgres_listener(db.clone(), events.clone());
         let schema =
             build_schema_with(db.clone(), limits, events.clone(), options, metrics.clone());
+        schema.preload().await;
         let guards = Arc::new(Guards::new(&HttpSettings::default(), &metrics));
         Ok(Self {
             db,

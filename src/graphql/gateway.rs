@@ -14,6 +14,7 @@ use super::introspection::INTROSPECTION_DISABLED;
 use super::persisted::{NoMutations, PersistedQueries};
 use crate::config::{Introspection, Limits};
 use crate::metrics::Metrics;
+use crate::read::{Known, ReadModel, plan};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
     SelectionSet,
@@ -38,6 +39,14 @@ struct Policy {
     persisted: PersistedQueries,
     introspection: Introspection,
     metrics: Arc<Metrics>,
+    read: Option<Arc<ReadModel>>,
+}
+
+/// What running a request over HTTP produced: async-graphql's response, or the body a
+/// read-model plan wrote (always a successful query's `{"data": …}`).
+pub enum Answer {
+    Executed(Response),
+    Rendered(Vec<u8>),
 }
 
 /// The operation a request selects, as the metrics name it.
@@ -53,6 +62,7 @@ impl Gateway {
         persisted: PersistedQueries,
         introspection: Introspection,
         metrics: Arc<Metrics>,
+        read: Option<Arc<ReadModel>>,
     ) -> Self {
         Self {
             schema,
@@ -61,7 +71,15 @@ impl Gateway {
                 persisted,
                 introspection,
                 metrics,
+                read,
             }),
+        }
+    }
+
+    /// Loads the read model's first snapshot, when the read model is on.
+    pub async fn preload(&self) {
+        if let Some(read) = &self.policy.read {
+            read.preload().await;
         }
     }
 
@@ -94,6 +112,71 @@ impl Gateway {
         self.record(selected.as_ref(), started, &response);
         let query = selected.is_some_and(|s| s.kind == "query");
         (response, query)
+    }
+
+    /// [`Gateway::execute_and_tell`] for the HTTP transports: a query the read model covers is
+    /// answered from its snapshot, as bytes; everything else runs through async-graphql. The
+    /// first run of a document always goes through async-graphql, which validates it; only a
+    /// run without errors lets its plan be used for the next ones.
+    pub async fn execute_http(&self, request: impl Into<Request>) -> (Answer, bool) {
+        let started = Instant::now();
+        let mut request = request.into();
+        let selected = match self.prepare(&mut request) {
+            Ok(selected) => selected,
+            Err((selected, error)) => {
+                let mut response = Response::from_errors(vec![error]);
+                super::codes::classify(&mut response);
+                self.record(selected.as_ref(), started, &response);
+                return (Answer::Executed(response), false);
+            }
+        };
+        let is_query = selected.as_ref().is_some_and(|s| s.kind == "query");
+        let read = self.policy.read.as_ref().filter(|_| is_query);
+        let mut learn = None;
+        if let Some(read) = read
+            && !request.query.is_empty()
+        {
+            let name = request.operation_name.clone();
+            let name = name.as_deref();
+            match read.known(&request.query, name) {
+                Some(Known::Plan(plan)) => {
+                    if let Some(graph) = read.current().await
+                        && let Some(body) =
+                            plan::run(&plan, &graph, &self.policy.limits, &request.variables)
+                    {
+                        self.policy.metrics.record_operation(
+                            selected.as_ref().and_then(|s| s.name.as_deref()),
+                            "query",
+                            started.elapsed(),
+                            std::iter::empty(),
+                        );
+                        return (Answer::Rendered(body), true);
+                    }
+                }
+                Some(Known::Unsupported) => {}
+                None => {
+                    let plan = request.parsed_query().ok().and_then(|document| {
+                        let (_, operation) = select(document, name)?;
+                        plan::compile(document, operation)
+                    });
+                    learn = Some((request.query.clone(), name.map(str::to_owned), plan));
+                }
+            }
+        }
+        let span = operation_span(selected.as_ref());
+        let mut response = self.schema.execute(request).instrument(span).await;
+        super::codes::classify(&mut response);
+        self.record(selected.as_ref(), started, &response);
+        if let (Some(read), Some((query, name, plan))) = (read, learn) {
+            match plan {
+                None => read.remember(&query, name.as_deref(), Known::Unsupported),
+                Some(plan) if response.errors.is_empty() => {
+                    read.remember(&query, name.as_deref(), Known::Plan(Arc::new(plan)));
+                }
+                Some(_) => {}
+            }
+        }
+        (Answer::Executed(response), is_query)
     }
 
     /// Runs any operation as a stream of responses: a subscription's events, or the one response

@@ -56,7 +56,7 @@ pub fn build_schema_with(
     .data(StreamSettings {
         max_lag: limits.max_subscriber_lag,
     })
-    .data(bus)
+    .data(bus.clone())
     .data(db.clone());
     if options.introspection == Introspection::Disabled {
         // The gateway refuses introspection with an error first; this keeps it off regardless.
@@ -64,12 +64,16 @@ pub fn build_schema_with(
     }
     let delay = std::time::Duration::from_millis(limits.batch_delay_ms);
     let schema = loaders::register(builder, &db, delay).finish();
+    let read = options
+        .read_model
+        .then(|| crate::read::ReadModel::new(db.clone(), bus.clone()));
     Gateway::new(
         schema,
         limits,
         PersistedQueries::new(&options.persisted),
         options.introspection,
         metrics,
+        read,
     )
 }
 

@@ -48,11 +48,23 @@ impl Default for PersistedMode {
     }
 }
 
-/// What `build_schema_with` needs beyond the database: introspection and persisted queries.
-#[derive(Clone, Debug, Default)]
+/// What `build_schema_with` needs beyond the database: introspection, persisted queries and
+/// whether the read model answers the queries it covers.
+#[derive(Clone, Debug)]
 pub struct SchemaOptions {
     pub introspection: Introspection,
     pub persisted: PersistedMode,
+    pub read_model: bool,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        Self {
+            introspection: Introspection::default(),
+            persisted: PersistedMode::default(),
+            read_model: true,
+        }
+    }
 }
 
 impl SchemaOptions {
@@ -69,6 +81,7 @@ impl SchemaOptions {
         Ok(Self {
             introspection: policy.introspection,
             persisted,
+            read_model: policy.read_model,
         })
     }
 }

@@ -12,6 +12,7 @@ use negotiate::{MediaType, graphql_response, is_json_body, negotiate, request_er
 
 use crate::auth;
 use crate::graphql::auth::Caller;
+use crate::graphql::gateway::Answer;
 use crate::graphql::persisted::NoMutations;
 use crate::state::AppState;
 use async_graphql::http::WebSocketProtocols;
@@ -243,8 +244,18 @@ async fn execute(
         return cached_response(entry, media, plan.validators.as_ref());
     }
     let limit = state.http.traffic.request_timeout();
-    match tokio::time::timeout(limit, state.schema.execute_and_tell(request)).await {
-        Ok((response, is_query)) => {
+    match tokio::time::timeout(limit, state.schema.execute_http(request)).await {
+        Ok((Answer::Rendered(body), _)) => {
+            let body = Bytes::from(body);
+            match (cache, &state.guards.cache) {
+                (Some(plan), Some(store)) => match store.put(plan.key, plan.head, body.clone()) {
+                    Some(entry) => cached_response(entry, media, plan.validators.as_ref()),
+                    None => rendered_response(body, media),
+                },
+                _ => rendered_response(body, media),
+            }
+        }
+        Ok((Answer::Executed(response), is_query)) => {
             let keep = is_query && response.errors.is_empty();
             match (cache, &state.guards.cache) {
                 (Some(plan), Some(store)) if keep => match response_bytes(&response) {
@@ -271,6 +282,14 @@ async fn execute(
             )
         }
     }
+}
+
+/// A body a read-model plan wrote: a successful query's answer.
+fn rendered_response(body: Bytes, media: MediaType) -> Response {
+    let mut out = (StatusCode::OK, body).into_response();
+    out.headers_mut()
+        .insert(header::CONTENT_TYPE, media.header());
+    out
 }
 
 /// The body of a response as sent, or `None` (logged) when it cannot be serialised.

@@ -25,6 +25,7 @@ mod persisted;
 mod proxy;
 mod queries;
 mod querying;
+mod read_model;
 mod schema;
 mod search;
 mod tokens;

@@ -259,6 +259,7 @@ fn start_up_refuses_a_missing_empty_or_unparsable_persisted_dir() {
         apq_cache_size: NonZeroUsize::MIN,
         persisted_only: true,
         persisted_dir: dir.map(ToOwned::to_owned),
+        read_model: true,
     };
     let error = |dir| SchemaOptions::from_policy(&policy(dir)).expect_err("refused");
 
