@@ -107,6 +107,10 @@ serve_help=$("$KIZUNA" serve --help)
 if grep -q -- --response-cache-mb <<<"$serve_help"; then
     CACHE_SUPPORTED=1
 fi
+READ_MODEL_SUPPORTED=0
+if grep -q -- --read-model <<<"$serve_help"; then
+    READ_MODEL_SUPPORTED=1
+fi
 RUN_ID=$(date +%s)
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -143,11 +147,16 @@ run_wrk() {
 SERVER_PID=""
 BASE=""
 
-# Starts `kizuna serve` on database URL $1 in mode $2 (cold|warm) on a free port.
+# Starts `kizuna serve` on database URL $1 in mode $2 (cold|sql|warm) on a free port: cold
+# executes every request (the read model answers what it covers), sql executes every request
+# through async-graphql and SQL (read model off), warm answers from the response cache.
 start_server() {
     local log=$WORK/server-$RANDOM.log args=(serve --bind 127.0.0.1:0)
     if [ "$CACHE_SUPPORTED" = 1 ]; then
         if [ "$2" = warm ]; then args+=(--response-cache-mb "$CACHE_MB"); else args+=(--response-cache-mb 0); fi
+    fi
+    if [ "$READ_MODEL_SUPPORTED" = 1 ] && [ "$2" = sql ]; then
+        args+=(--read-model false)
     fi
     # Every load comes from loopback, one address: lift the per-address WebSocket cap for the
     # fan-out's subscribers.
@@ -300,6 +309,17 @@ for db in $DBS; do
             measure "$db" "$scale" cold "$query" "$REQUESTS/$query.json" "" "$SERVER_PID" "$BASE/graphql"
         done
         stop_process "$SERVER_PID"
+
+        # Reads, cold through the general executor alone (no read model), for comparison.
+        if [ "$READ_MODEL_SUPPORTED" = 1 ]; then
+            start_server "$DB_URL" sql
+            say "$db scale $scale sql on $BASE"
+            for query in "${READS[@]}"; do
+                capture "$BASE/graphql" "$REQUESTS/$query.json" "" "$WORK/sql-check"
+                measure "$db" "$scale" sql "$query" "$REQUESTS/$query.json" "" "$SERVER_PID" "$BASE/graphql"
+            done
+            stop_process "$SERVER_PID"
+        fi
 
         # Reads, warm: served from the response cache, once the build has one.
         if [ "$CACHE_SUPPORTED" = 1 ]; then

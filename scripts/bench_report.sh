@@ -1,7 +1,7 @@
 # The benchmark report: sourced by scripts/bench.sh, whose variables it reads (RESULTS and
 # FANOUT_RESULTS, the tab-separated results, and the settings of the run).
 #
-# RESULTS columns: db, scale, mode (cold|warm|ceiling), query, req/s median, min, max, p50 ms,
+# RESULTS columns: db, scale, mode (cold|sql|warm|ceiling), query, req/s median, min, max, p50 ms,
 # p99 ms, SQL/req alone, SQL/req under load, peak RSS MB, response bytes, errors.
 # FANOUT_RESULTS columns: db, scale, the fan-out's BENCH line, peak RSS MB.
 
@@ -15,6 +15,8 @@ targets() {
             function row(target, measured, ok) { printf "| %s | %s | %s | %s |\n", target, db, measured, ok ? "yes" : "**no**" }
             $1 != db { next }
             $3 == "ceiling" { ceil[$2 FS $4] = $5 }
+            # The targets are the server as shipped: the sql mode (read model off) is a comparison.
+            $3 == "sql" { next }
             $3 != "ceiling" { rps[$2 FS $3 FS $4] = $5; p99[$2 FS $3 FS $4] = $9; sql[$2 FS $4] = sql[$2 FS $4] " " $10
                               if ($12 > rss) rss = $12; queries[$4] = 1 }
             END {
@@ -56,7 +58,7 @@ write_report() {
     echo "- wrk -t$THREADS -c$CONNECTIONS -d$DURATION, after a $WARMUP warm-up; each figure is the median of $REPEATS runs, [min–max] its spread"
     echo "- Dataset: \`kizuna generate --scale N --seed $SEED\`; request bodies: \`benches/requests/\`"
     if [ "$CACHE_SUPPORTED" = 1 ]; then
-        echo "- cold: \`--response-cache-mb 0\`, every request executed; warm: \`--response-cache-mb $CACHE_MB\`, served from the cache"
+        echo "- cold: \`--response-cache-mb 0\`, every request executed (the read model answers the queries it covers); sql: the same with \`--read-model false\`, every request through async-graphql and SQL; warm: \`--response-cache-mb $CACHE_MB\`, served from the cache"
     else
         echo "- cold: every request executed; warm: n/a (this build has no \`--response-cache-mb\`)"
     fi
@@ -84,13 +86,13 @@ write_report() {
             }
         }' "$RESULTS"
     echo
-    echo "## Cost with scale (cold)"
+    echo "## Cost with scale (cold and sql)"
     echo
-    echo "| db | query | req/s at each scale | req/s vs first scale | SQL/req alone at each scale | bytes at each scale |"
-    echo "|---|---|---|---|---|---|"
+    echo "| db | mode | query | req/s at each scale | req/s vs first scale | SQL/req alone at each scale | bytes at each scale |"
+    echo "|---|---|---|---|---|---|---|"
     awk -F'\t' '
-        $3 == "cold" {
-            key = $1 FS $4
+        $3 == "cold" || $3 == "sql" {
+            key = $1 FS $3 FS $4
             if (!(key in first)) { order[++n] = key; first[key] = $5 }
             rps[key] = rps[key] (rps[key] == "" ? "" : " / ") sprintf("%.0f", $5)
             rel[key] = rel[key] (rel[key] == "" ? "" : " / ") sprintf("%.2f", $5 / first[key])
@@ -100,7 +102,7 @@ write_report() {
         END {
             for (i = 1; i <= n; i++) {
                 split(order[i], k, FS)
-                printf "| %s | %s | %s | %s | %s | %s |\n", k[1], k[2], rps[order[i]], rel[order[i]], sql[order[i]], bytes[order[i]]
+                printf "| %s | %s | %s | %s | %s | %s | %s |\n", k[1], k[2], k[3], rps[order[i]], rel[order[i]], sql[order[i]], bytes[order[i]]
             }
         }' "$RESULTS"
     echo
