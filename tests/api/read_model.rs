@@ -5,6 +5,7 @@
 use crate::helpers::{Backend, RunningServer, TestApp, db_test, error_code, post_graphql as post};
 use kizuna::domain::Role;
 use kizuna::graphql::persisted::SchemaOptions;
+use kizuna::metrics::Metrics;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -71,11 +72,16 @@ fn options(read_model: bool) -> SchemaOptions {
 /// Posts `query` until an answer comes without SQL (from a plan), and returns it. Panics when
 /// no answer does within the patience: the plan is not being used.
 async fn from_plan(app: &TestApp, url: &str, query: &str, variables: &Value) -> Value {
+    from_plan_of(&app.metrics, url, query, variables).await
+}
+
+/// [`from_plan`] for any instance, by its metrics.
+async fn from_plan_of(metrics: &Metrics, url: &str, query: &str, variables: &Value) -> Value {
     tokio::time::timeout(PATIENCE, async {
         loop {
-            let before = app.statements();
+            let before = metrics.db_statements.get();
             let answer = post(url, None, query, variables.clone()).await;
-            if app.statements() == before {
+            if metrics.db_statements.get() == before {
                 return answer;
             }
             tokio::task::yield_now().await;
@@ -250,4 +256,49 @@ db_test! {
             assert!(on.statements() > before, "runs through SQL: {filtered}");
         }
     }
+}
+
+/// Two instances over one PostgreSQL database: a write through the first reaches the second's
+/// plans as soon as its NOTIFY arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_instances_write_reaches_this_instances_plans() {
+    let Some(app) = TestApp::new(Backend::Postgres).await else {
+        return;
+    };
+    let editor = app.token(Role::Editor).await;
+    let first = app.serve().await;
+    let second_state = app.second_instance().await;
+    second_state.events.listening().await;
+    let second = crate::helpers::serve_state(second_state.clone()).await;
+    let url = second.url("/graphql");
+    let list = "{ initiatives(last: 2) { totalCount nodes { slug } } }";
+    let before = from_plan_of(&second_state.metrics, &url, list, &json!({})).await;
+    let total = before["data"]["initiatives"]["totalCount"]
+        .as_i64()
+        .expect("total");
+
+    let head = second_state.events.head();
+    let made = post(&first.url("/graphql"), Some(&editor), "mutation($i: CreateInitiativeInput!) { createInitiative(input: $i) { initiative { slug } } }",
+        json!({ "i": { "slug": "read-model-elsewhere", "name": "Read model test", "description": "Made through the other instance.",
+            "directionNumber": 1, "status": "ANNOUNCED" } })).await;
+    assert_eq!(
+        made["data"]["createInitiative"]["initiative"]["slug"], "read-model-elsewhere",
+        "{made}"
+    );
+    let mut heads = second_state.events.subscribe();
+    tokio::time::timeout(PATIENCE, heads.wait_for(|seq| *seq > head))
+        .await
+        .expect("the second instance heard of the write")
+        .expect("bus open");
+
+    let after = from_plan_of(&second_state.metrics, &url, list, &json!({})).await;
+    assert_eq!(
+        after["data"]["initiatives"]["totalCount"].as_i64(),
+        Some(total + 1),
+        "{after}"
+    );
+    assert_eq!(
+        after["data"]["initiatives"]["nodes"][1]["slug"],
+        "read-model-elsewhere"
+    );
 }
