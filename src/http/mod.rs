@@ -598,6 +598,7 @@ async fn graphql_ws(
     let max_message = state.http.traffic.max_ws_message_bytes;
     upgrade
         .protocols([chosen.sec_websocket_protocol()])
+        .read_buffer_size(ws::READ_BUFFER)
         .max_message_size(max_message)
         .max_frame_size(max_message)
         .on_upgrade(move |socket| async move {

@@ -26,6 +26,12 @@ use tokio::task::JoinHandle;
 /// How long a client has to send `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Bytes a socket reads from the network at a time. The WebSocket library's default is 128 KiB,
+/// zero-filled on the first read, so with it every idle subscriber held 128 KiB of resident
+/// memory for messages that are a few hundred bytes; a longer frame still arrives whole (the
+/// buffer grows to its length, up to `--max-ws-message-bytes`).
+pub(super) const READ_BUFFER: usize = 4 * 1024;
+
 /// Outgoing messages queued per socket before subscription tasks wait.
 const OUTGOING: usize = 64;
 
