@@ -123,6 +123,26 @@ fn id_list(ids: &[i32]) -> String {
 }
 
 impl LogFilter {
+    /// Whether the filter looks only at the entry itself (its kind and initiative), so that
+    /// [`LogFilter::matches`] decides it without the database. Direction, sector, prefecture and
+    /// state filters look at the initiative's links as they are when the entry is read.
+    pub fn on_entry_only(&self) -> bool {
+        self.direction_ids.is_empty()
+            && self.sector_ids.is_empty()
+            && self.prefecture_ids.is_empty()
+            && self.indian_state_ids.is_empty()
+    }
+
+    /// Whether `entry` passes the kind and initiative parts of the filter, as the SQL of
+    /// [`read_after`] decides them (an entry about no initiative matches no initiative list).
+    pub fn matches(&self, entry: &initiative_events::Model) -> bool {
+        (self.kinds.is_empty() || self.kinds.iter().any(|k| k.as_db() == entry.kind))
+            && (self.initiative_ids.is_empty()
+                || entry
+                    .initiative_id
+                    .is_some_and(|id| self.initiative_ids.contains(&id)))
+    }
+
     fn write_sql(&self, sql: &mut String) {
         if !self.kinds.is_empty() {
             // Kind words are a fixed vocabulary of lowercase identifiers, never client text.
@@ -205,5 +225,39 @@ mod tests {
         assert!(sql.contains("e.kind IN ('created', 'milestone')"), "{sql}");
         assert!(sql.contains("f.sector_id IN (3, 4)"), "{sql}");
         assert!(!sql.contains("prefecture"), "{sql}");
+    }
+
+    #[test]
+    fn in_memory_matching_follows_the_sql() {
+        let entry =
+            |kind: InitiativeEventKind, initiative_id: Option<i32>| initiative_events::Model {
+                id: 1,
+                initiative_id,
+                kind: kind.as_db().to_owned(),
+                event_id: None,
+                payload: serde_json::Value::Null,
+                actor: "test".into(),
+                occurred_at: Utc::now(),
+            };
+        let any = LogFilter::default();
+        assert!(any.on_entry_only());
+        assert!(any.matches(&entry(InitiativeEventKind::Created, None)));
+
+        let filter = LogFilter {
+            kinds: vec![InitiativeEventKind::Created],
+            initiative_ids: vec![7],
+            ..Default::default()
+        };
+        assert!(filter.on_entry_only());
+        assert!(filter.matches(&entry(InitiativeEventKind::Created, Some(7))));
+        assert!(!filter.matches(&entry(InitiativeEventKind::Created, Some(8))));
+        assert!(!filter.matches(&entry(InitiativeEventKind::Created, None)));
+        assert!(!filter.matches(&entry(InitiativeEventKind::Milestone, Some(7))));
+
+        let by_sector = LogFilter {
+            sector_ids: vec![3],
+            ..Default::default()
+        };
+        assert!(!by_sector.on_entry_only());
     }
 }

@@ -1,6 +1,8 @@
 //! Fan-out of the initiative event log to subscribers.
 //!
-//! The log rows are the truth; this module only wakes readers. [`EventBus`] holds the highest
+//! The log rows are the truth; this module wakes readers and shares their reads of the newest
+//! rows ([`window`]), so that one commit costs one read however many subscribers it wakes.
+//! [`EventBus`] holds the highest
 //! committed sequence number this process knows of, in a `watch` channel: waking is a single
 //! value, so a burst of writes coalesces into one wake-up and a slow reader never makes the bus
 //! buffer anything. Readers then read rows after their own last sequence number, so a lost or
@@ -11,8 +13,12 @@
 //! write through any instance wakes subscribers on all of them. SQLite runs the same code with
 //! only the in-process wake-up.
 
-use crate::db::log::{NOTIFY_CHANNEL, head};
-use sea_orm::{DatabaseConnection, DbBackend};
+mod window;
+
+use crate::db::log::{LogFilter, NOTIFY_CHANNEL, head};
+use entity::initiative_events;
+use sea_orm::{DatabaseConnection, DbBackend, DbErr};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -23,6 +29,8 @@ pub struct EventBus {
     head: watch::Sender<i32>,
     /// True while the PostgreSQL listener is connected and caught up.
     listening: watch::Sender<bool>,
+    /// The newest entries, read once for every live stream.
+    window: Arc<window::Window>,
 }
 
 impl EventBus {
@@ -31,6 +39,7 @@ impl EventBus {
         Self {
             head: watch::Sender::new(head),
             listening: watch::Sender::new(false),
+            window: Arc::new(window::Window::new(head)),
         }
     }
 
@@ -67,6 +76,23 @@ impl EventBus {
     /// The highest sequence number announced so far.
     pub fn head(&self) -> i32 {
         *self.head.borrow()
+    }
+
+    /// Up to `limit` entries after `after` that match `filter`, in order, as
+    /// [`crate::db::log::read_after`] returns them, where `seen` is a number this bus announced:
+    /// entries up to it are committed. Readers woken by the same commit share one read of the
+    /// new rows.
+    pub async fn read_after(
+        &self,
+        db: &DatabaseConnection,
+        after: i32,
+        seen: i32,
+        filter: &LogFilter,
+        limit: u32,
+    ) -> Result<Vec<initiative_events::Model>, DbErr> {
+        self.window
+            .read_after(db, || self.head(), after, seen, filter, limit)
+            .await
     }
 }
 

@@ -1,7 +1,8 @@
 //! `SubscriptionRoot`: the initiative event log as a live stream that can resume.
 //!
 //! A stream first replays the entries after `after`, then follows new ones, reading rows from
-//! the log each time the [`EventBus`] says it grew. Since sequence numbers are assigned in commit
+//! the log each time the [`EventBus`] says it grew (through the bus, so that the streams a commit
+//! wakes share one read of the new rows). Since sequence numbers are assigned in commit
 //! order, reading "entries after my last one" never skips or repeats an entry: not at the
 //! replay/live boundary, not after a reconnect, not with writers on other instances.
 //!
@@ -10,7 +11,7 @@
 //! A subscriber that had caught up and then falls more than `max_lag` entries behind is ended
 //! with SUBSCRIBER_TOO_SLOW, carrying the id to resume `after`.
 
-use crate::db::log::{LogFilter, head, read_after};
+use crate::db::log::{LogFilter, head};
 use crate::domain;
 use crate::error::AppError;
 use crate::events::EventBus;
@@ -96,6 +97,7 @@ async fn resolve_filter(
 
 struct Follow {
     db: DatabaseConnection,
+    bus: EventBus,
     wake: watch::Receiver<i32>,
     last: i32,
     filter: LogFilter,
@@ -148,6 +150,7 @@ fn follow(
 ) -> impl Stream<Item = async_graphql::Result<initiative_events::Model>> + use<> {
     let state = Follow {
         db,
+        bus: bus.clone(),
         wake: bus.subscribe(),
         last,
         filter,
@@ -175,7 +178,8 @@ fn follow(
                 let error = too_slow(st.last, seen);
                 return Some((Err(error), st));
             }
-            match read_after(&st.db, st.last, &st.filter, BATCH).await {
+            let read = st.bus.read_after(&st.db, st.last, seen, &st.filter, BATCH);
+            match read.await {
                 Err(error) => {
                     // The database may be away for a moment (a restart, a failover): keep the
                     // stream and read again from the same position once woken (the PostgreSQL

@@ -502,6 +502,47 @@ db_test! {
 }
 
 db_test! {
+    /// One commit wakes every subscriber, and they share one read of the new entries instead of
+    /// each reading the log: the statements a commit costs do not grow with the subscribers.
+    async fn subscribers_woken_by_one_commit_share_one_read_of_the_log(backend) {
+        const SUBSCRIBERS: usize = 20;
+        let Some(app) = TestApp::new(backend).await else { return };
+        // What a write costs by itself, with nobody listening (the first one also warms up).
+        app.exec_as(Some(Role::Editor), CREATE, json!({ "slug": "shared-warm" })).await;
+        let before = app.statements();
+        app.exec_as(Some(Role::Editor), CREATE, json!({ "slug": "shared-zero" })).await;
+        let write = app.statements() - before;
+
+        let after = app.last_log_id().await;
+        let mut streams: Vec<_> = (0..SUBSCRIBERS)
+            .map(|_| {
+                let request = async_graphql::Request::new(EVENTS)
+                    .variables(async_graphql::Variables::from_json(json!({ "after": after })));
+                app.state.schema.execute_stream(request)
+            })
+            .collect();
+        let before = app.statements();
+        let write_and_deliver = async {
+            let deliveries = futures::future::join_all(streams.iter_mut().map(|s| s.next()));
+            let (items, _) = tokio::join!(deliveries, async {
+                app.exec_as(Some(Role::Editor), CREATE, json!({ "slug": "shared-one" })).await
+            });
+            items
+        };
+        let items = tokio::time::timeout(PATIENCE, write_and_deliver).await.expect("in time");
+        for item in items {
+            let data = item.expect("open").data.into_json().expect("JSON");
+            assert_eq!(data["initiativeEvents"]["initiative"]["slug"], "shared-one");
+        }
+        let reads = app.statements() - before - write;
+        assert!(
+            reads < SUBSCRIBERS as u64,
+            "{SUBSCRIBERS} subscribers cost {reads} statements besides the write's {write}"
+        );
+    }
+}
+
+db_test! {
     async fn initiative_created_streams_new_initiatives_only(backend) {
         let Some(app) = TestApp::new(backend).await else { return };
         let after = app.last_log_id().await;
