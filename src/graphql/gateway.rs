@@ -14,7 +14,7 @@ use super::introspection::INTROSPECTION_DISABLED;
 use super::persisted::{NoMutations, PersistedQueries};
 use crate::config::{Introspection, Limits};
 use crate::metrics::Metrics;
-use crate::read::{Known, ReadModel, plan};
+use crate::read::{Known, Planned, ReadModel, plan};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
     SelectionSet,
@@ -121,6 +121,9 @@ impl Gateway {
     pub async fn execute_http(&self, request: impl Into<Request>) -> (Answer, bool) {
         let started = Instant::now();
         let mut request = request.into();
+        if let Some(body) = self.answer_planned(&request, started).await {
+            return (Answer::Rendered(body), true);
+        }
         let selected = match self.prepare(&mut request) {
             Ok(selected) => selected,
             Err((selected, error)) => {
@@ -139,27 +142,30 @@ impl Gateway {
             let name = request.operation_name.clone();
             let name = name.as_deref();
             match read.known(&request.query, name) {
-                Some(Known::Plan(plan)) => {
+                Some(Known::Plan(planned)) => {
                     if let Some(graph) = read.current().await
-                        && let Some(body) =
-                            plan::run(&plan, &graph, &self.policy.limits, &request.variables)
+                        && let Some(body) = plan::run(
+                            &planned.plan,
+                            &graph,
+                            &self.policy.limits,
+                            &request.variables,
+                        )
                     {
-                        self.policy.metrics.record_operation(
-                            selected.as_ref().and_then(|s| s.name.as_deref()),
-                            "query",
-                            started.elapsed(),
-                            std::iter::empty(),
-                        );
+                        self.record_planned(&planned, started);
                         return (Answer::Rendered(body), true);
                     }
                 }
                 Some(Known::Unsupported) => {}
                 None => {
-                    let plan = request.parsed_query().ok().and_then(|document| {
-                        let (_, operation) = select(document, name)?;
-                        plan::compile(document, operation)
+                    let planned = request.parsed_query().ok().and_then(|document| {
+                        let (operation_name, operation) = select(document, name)?;
+                        Some(Planned {
+                            plan: plan::compile(document, operation)?,
+                            name: operation_name.map(str::to_owned),
+                            document: document.clone(),
+                        })
                     });
-                    learn = Some((request.query.clone(), name.map(str::to_owned), plan));
+                    learn = Some((request.query.clone(), name.map(str::to_owned), planned));
                 }
             }
         }
@@ -167,16 +173,55 @@ impl Gateway {
         let mut response = self.schema.execute(request).instrument(span).await;
         super::codes::classify(&mut response);
         self.record(selected.as_ref(), started, &response);
-        if let (Some(read), Some((query, name, plan))) = (read, learn) {
-            match plan {
+        if let (Some(read), Some((query, name, planned))) = (read, learn) {
+            match planned {
                 None => read.remember(&query, name.as_deref(), Known::Unsupported),
-                Some(plan) if response.errors.is_empty() => {
-                    read.remember(&query, name.as_deref(), Known::Plan(Arc::new(plan)));
+                Some(planned) if response.errors.is_empty() => {
+                    read.remember(&query, name.as_deref(), Known::Plan(Arc::new(planned)));
                 }
                 Some(_) => {}
             }
         }
         (Answer::Executed(response), is_query)
+    }
+
+    /// Answers a request whose document already has a plan without parsing it again: the
+    /// checks that depend on the variables (NUL, cost) run on the stored document, the others
+    /// passed when the plan was made. `None` sends the request down the ordinary path, which
+    /// also produces every error. Requests naming a persisted query, and allow-list mode, take
+    /// the ordinary path too.
+    async fn answer_planned(&self, request: &Request, started: Instant) -> Option<Vec<u8>> {
+        let policy = &self.policy;
+        let read = policy.read.as_ref()?;
+        if request.query.is_empty()
+            || !request.extensions.is_empty()
+            || !policy.persisted.runs_any_text()
+        {
+            return None;
+        }
+        let name = request.operation_name.as_deref();
+        let Known::Plan(planned) = read.known(&request.query, name)? else {
+            return None;
+        };
+        let document = &planned.document;
+        if super::text::has_nul(document, &request.variables)
+            || cost::check(document, name, &request.variables, &policy.limits).is_err()
+        {
+            return None;
+        }
+        let graph = read.current().await?;
+        let body = plan::run(&planned.plan, &graph, &policy.limits, &request.variables)?;
+        self.record_planned(&planned, started);
+        Some(body)
+    }
+
+    fn record_planned(&self, planned: &Planned, started: Instant) {
+        self.policy.metrics.record_operation(
+            planned.name.as_deref(),
+            "query",
+            started.elapsed(),
+            std::iter::empty(),
+        );
     }
 
     /// Runs any operation as a stream of responses: a subscription's events, or the one response

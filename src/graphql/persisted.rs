@@ -162,6 +162,14 @@ pub fn sha256_hex(text: &str) -> String {
 /// The store enforcing a [`PersistedMode`]; the [`super::gateway::Gateway`] consults it.
 pub(crate) struct PersistedQueries(Store);
 
+impl PersistedQueries {
+    /// True when any document text may run (automatic persisted queries), false in allow-list
+    /// mode.
+    pub(crate) fn runs_any_text(&self) -> bool {
+        matches!(self.0, Store::Automatic(_))
+    }
+}
+
 #[derive(Clone)]
 enum Store {
     Automatic(Arc<Mutex<LruCache<String, ExecutableDocument>>>),

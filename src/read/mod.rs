@@ -20,6 +20,7 @@ pub mod graph;
 pub mod plan;
 
 use crate::events::EventBus;
+use async_graphql::parser::types::ExecutableDocument;
 use graph::Graph;
 use plan::Plan;
 use sea_orm::DatabaseConnection;
@@ -32,11 +33,21 @@ use tokio::sync::watch;
 /// Documents whose plans (or whose lack of one) are remembered; the map is emptied when full.
 const MAX_PLANS: usize = 1024;
 
+/// A validated document and its plan.
+pub struct Planned {
+    pub plan: Plan,
+    /// The parsed document, for the checks that depend on variables (cost, NUL), so that a
+    /// planned request is not parsed again.
+    pub document: ExecutableDocument,
+    /// The operation's name, for the metrics.
+    pub name: Option<String>,
+}
+
 /// What is known of a document.
 #[derive(Clone)]
 pub enum Known {
     /// Compiled and validated: runs from the snapshot.
-    Plan(Arc<Plan>),
+    Plan(Arc<Planned>),
     /// Outside what plans cover: always runs through async-graphql.
     Unsupported,
 }

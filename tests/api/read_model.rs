@@ -302,3 +302,19 @@ async fn another_instances_write_reaches_this_instances_plans() {
         "read-model-elsewhere"
     );
 }
+
+db_test! {
+    /// A planned document skips parsing, not the limits: its cost is measured with each
+    /// request's variables, and a costly page size is refused as before.
+    async fn planned_documents_are_still_measured_per_request(backend) {
+        let limits = kizuna::config::Limits { max_complexity: 2_000, ..Default::default() };
+        let Some(app) = TestApp::with_options(backend, limits, &options(true)).await else { return };
+        let server = app.serve().await;
+        let url = server.url("/graphql");
+        let query = "query($n: Int) { initiatives(first: $n) { nodes { slug sectors(first: $n) { nodes { slug } } } } }";
+        let cheap = from_plan(&app, &url, query, &json!({ "n": 2 })).await;
+        assert!(cheap.get("errors").is_none(), "{cheap}");
+        let costly = post(&url, None, query, json!({ "n": 100 })).await;
+        assert_eq!(error_code(&costly), "QUERY_TOO_COMPLEX", "{costly}");
+    }
+}
