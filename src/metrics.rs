@@ -50,6 +50,10 @@ pub struct Metrics {
     pub cache_hits: Counter,
     /// Cacheable requests the response cache did not hold.
     pub cache_misses: Counter,
+    /// Queries answered by a read-model plan.
+    pub read_model_answers: Counter,
+    /// Snapshots the read model has loaded.
+    pub read_model_reloads: Counter,
     names: Mutex<HashSet<String>>,
 }
 
@@ -113,11 +117,25 @@ impl Default for Metrics {
             "Cacheable requests executed because the response cache did not hold them",
             cache_misses.clone(),
         );
+        let read_model_answers = Counter::default();
+        registry.register(
+            "kizuna_read_model_answers",
+            "Queries answered by a compiled plan from the in-memory read model (no SQL)",
+            read_model_answers.clone(),
+        );
+        let read_model_reloads = Counter::default();
+        registry.register(
+            "kizuna_read_model_reloads",
+            "Snapshots of the core graph the read model has loaded (one after each write that a reader saw)",
+            read_model_reloads.clone(),
+        );
         Self {
             registry,
             db_statements,
             cache_hits,
             cache_misses,
+            read_model_answers,
+            read_model_reloads,
             operations,
             durations,
             errors,

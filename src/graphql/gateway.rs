@@ -216,6 +216,7 @@ impl Gateway {
     }
 
     fn record_planned(&self, planned: &Planned, started: Instant) {
+        self.policy.metrics.read_model_answers.inc();
         self.policy.metrics.record_operation(
             planned.name.as_deref(),
             "query",

@@ -64,9 +64,9 @@ pub fn build_schema_with(
     }
     let delay = std::time::Duration::from_millis(limits.batch_delay_ms);
     let schema = loaders::register(builder, &db, delay).finish();
-    let read = options
-        .read_model
-        .then(|| crate::read::ReadModel::new(db.clone(), bus.clone()));
+    let read = options.read_model.then(|| {
+        crate::read::ReadModel::new(db.clone(), bus.clone(), metrics.read_model_reloads.clone())
+    });
     Gateway::new(
         schema,
         limits,

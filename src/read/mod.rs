@@ -23,6 +23,7 @@ use crate::events::EventBus;
 use async_graphql::parser::types::ExecutableDocument;
 use graph::Graph;
 use plan::Plan;
+use prometheus_client::metrics::counter::Counter;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,6 +57,7 @@ pub enum Known {
 pub struct ReadModel {
     db: DatabaseConnection,
     bus: EventBus,
+    reloads: Counter,
     graph: watch::Sender<Option<Arc<Graph>>>,
     loading: AtomicBool,
     plans: Mutex<Plans>,
@@ -69,10 +71,12 @@ type Plans = HashMap<String, Vec<(Option<String>, Known)>>;
 const RELOAD_PATIENCE: Duration = Duration::from_secs(2);
 
 impl ReadModel {
-    pub fn new(db: DatabaseConnection, bus: EventBus) -> Arc<Self> {
+    /// A read model over `db` that follows `bus`; `reloads` counts the snapshots it loads.
+    pub fn new(db: DatabaseConnection, bus: EventBus, reloads: Counter) -> Arc<Self> {
         Arc::new(Self {
             db,
             bus,
+            reloads,
             graph: watch::Sender::new(None),
             loading: AtomicBool::new(false),
             plans: Mutex::new(HashMap::new()),
@@ -128,6 +132,7 @@ impl ReadModel {
             model.loading.store(false, Ordering::Release);
             match loaded {
                 Ok(graph) => {
+                    model.reloads.inc();
                     tracing::debug!(
                         head = graph.head,
                         initiatives = graph.initiatives.len(),

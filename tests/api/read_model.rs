@@ -182,11 +182,12 @@ db_test! {
     /// A write is visible to the very next read, and the plan serves the new data once the
     /// snapshot has caught up.
     async fn a_write_is_visible_to_the_next_read_and_then_to_the_plan(backend) {
-        let Some((app, _server, url)) = serve(backend, true).await else { return };
+        let Some((app, server, url)) = serve(backend, true).await else { return };
         let editor = app.token(Role::Editor).await;
         let list = "{ initiatives(last: 3) { totalCount nodes { slug name sectors { nodes { slug } } } } }";
         let before = from_plan(&app, &url, list, &json!({})).await;
         let total = before["data"]["initiatives"]["totalCount"].as_i64().expect("total");
+        let reloads_before_write = app.metrics.read_model_reloads.get();
 
         let made = post(&url, Some(&editor), "mutation($i: CreateInitiativeInput!) { createInitiative(input: $i) { initiative { slug } } }",
             json!({ "i": { "slug": "read-model-fresh", "name": "Read model test", "description": "Made by a read-model test.",
@@ -197,8 +198,15 @@ db_test! {
         assert_eq!(next["data"]["initiatives"]["totalCount"].as_i64(), Some(total + 1), "{next}");
         assert_eq!(next["data"]["initiatives"]["nodes"][2]["slug"], "read-model-fresh");
 
+        let (answers, reloads) = (app.metrics.read_model_answers.get(), app.metrics.read_model_reloads.get());
         let planned = from_plan(&app, &url, list, &json!({})).await;
         assert_eq!(planned, next, "the plan's answer after the write");
+        assert!(app.metrics.read_model_answers.get() > answers, "counted as a plan's answer");
+        assert!(app.metrics.read_model_reloads.get() >= reloads, "reloads only grow");
+        assert!(app.metrics.read_model_reloads.get() > reloads_before_write, "the write made a reader reload the snapshot");
+        let text = reqwest::get(server.url("/metrics")).await.expect("GET").text().await.expect("body");
+        assert!(text.contains("kizuna_read_model_answers_total"), "{text}");
+        assert!(text.contains("kizuna_read_model_reloads_total"), "{text}");
         assert_eq!(planned["data"]["initiatives"]["nodes"][2]["sectors"]["nodes"][0]["slug"], "batteries");
     }
 }
