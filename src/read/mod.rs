@@ -33,6 +33,12 @@ use tokio::sync::watch;
 
 /// Documents whose plans (or whose lack of one) are remembered; the map is emptied when full.
 const MAX_PLANS: usize = 1024;
+/// Documents longer than this are not remembered: they take the ordinary path every time.
+const MAX_PLAN_TEXT: usize = 64 * 1024;
+/// Document text the plan cache may hold in all; it is emptied when a new one would pass it.
+/// (Unsupported documents are remembered before they run, so a client could otherwise fill
+/// the map with large ones.)
+const MAX_PLAN_BYTES: usize = 8 * 1024 * 1024;
 
 /// A validated document and its plan.
 pub struct Planned {
@@ -63,8 +69,40 @@ pub struct ReadModel {
     plans: Mutex<Plans>,
 }
 
-/// What is known of each document, by text, then by operation name.
-type Plans = HashMap<String, Vec<(Option<String>, Known)>>;
+/// What is known of each document, by text, then by operation name; bounded in count and bytes.
+#[derive(Default)]
+struct Plans {
+    by_text: HashMap<String, Vec<(Option<String>, Known)>>,
+    /// Total length of the texts held.
+    bytes: usize,
+}
+
+impl Plans {
+    fn get(&self, query: &str, operation: Option<&str>) -> Option<Known> {
+        self.by_text
+            .get(query)?
+            .iter()
+            .find(|(name, _)| name.as_deref() == operation)
+            .map(|(_, known)| known.clone())
+    }
+
+    fn insert(&mut self, query: &str, operation: Option<&str>, known: Known) {
+        if query.len() > MAX_PLAN_TEXT {
+            return;
+        }
+        if !self.by_text.contains_key(query) {
+            if self.by_text.len() >= MAX_PLANS || self.bytes + query.len() > MAX_PLAN_BYTES {
+                self.by_text.clear();
+                self.bytes = 0;
+            }
+            self.bytes += query.len();
+        }
+        let entries = self.by_text.entry(query.to_owned()).or_default();
+        if !entries.iter().any(|(name, _)| name.as_deref() == operation) {
+            entries.push((operation.map(str::to_owned), known));
+        }
+    }
+}
 
 /// How long a request waits for a reload before it runs through SQL instead (a reload of the
 /// scale-100 graph takes under 100 ms; this bounds a stuck one).
@@ -79,7 +117,7 @@ impl ReadModel {
             reloads,
             graph: watch::Sender::new(None),
             loading: AtomicBool::new(false),
-            plans: Mutex::new(HashMap::new()),
+            plans: Mutex::new(Plans::default()),
         })
     }
 
@@ -160,22 +198,45 @@ impl ReadModel {
     /// What is known of `query` run as `operation`; `None` when it has not been seen.
     pub fn known(&self, query: &str, operation: Option<&str>) -> Option<Known> {
         let plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
-        plans
-            .get(query)?
-            .iter()
-            .find(|(name, _)| name.as_deref() == operation)
-            .map(|(_, known)| known.clone())
+        plans.get(query, operation)
     }
 
     /// Remembers what is known of `query` run as `operation`.
     pub fn remember(&self, query: &str, operation: Option<&str>, known: Known) {
         let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
-        if plans.len() >= MAX_PLANS && !plans.contains_key(query) {
-            plans.clear();
+        plans.insert(query, operation, known);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_cache_is_bounded_in_count_and_bytes() {
+        let mut plans = Plans::default();
+        plans.insert("{ a }", None, Known::Unsupported);
+        plans.insert("{ a }", Some("A"), Known::Unsupported);
+        assert!(plans.get("{ a }", None).is_some());
+        assert!(plans.get("{ a }", Some("A")).is_some());
+        assert!(plans.get("{ a }", Some("B")).is_none());
+        assert_eq!(plans.bytes, 5, "one text, counted once");
+
+        let huge = " ".repeat(MAX_PLAN_TEXT + 1);
+        plans.insert(&huge, None, Known::Unsupported);
+        assert!(plans.get(&huge, None).is_none(), "too long to remember");
+
+        let big = "#".repeat(MAX_PLAN_TEXT - 4);
+        for i in 0..(MAX_PLAN_BYTES / MAX_PLAN_TEXT) + 1 {
+            plans.insert(&format!("{big}{i:04}"), None, Known::Unsupported);
+            assert!(plans.bytes <= MAX_PLAN_BYTES, "{} bytes", plans.bytes);
         }
-        let entries = plans.entry(query.to_owned()).or_default();
-        if !entries.iter().any(|(name, _)| name.as_deref() == operation) {
-            entries.push((operation.map(str::to_owned), known));
+        assert!(plans.get("{ a }", None).is_none(), "emptied when full");
+
+        let mut many = Plans::default();
+        for i in 0..=MAX_PLANS {
+            many.insert(&format!("{{ f{i} }}"), None, Known::Unsupported);
         }
+        assert!(many.by_text.len() <= MAX_PLANS);
     }
 }
