@@ -214,6 +214,16 @@ sequential_statements() {
     awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", (b - a) / 5 }'
 }
 
+# SQL statements per request alone of each read, on a server that has had no load yet.
+declare -A QUIET_SQL=()
+quiet_statements() {
+    local query
+    QUIET_SQL=()
+    for query in "${READS[@]}"; do
+        QUIET_SQL[$query]=$(sequential_statements "$BASE" "$query" "")
+    done
+}
+
 RESULTS=$WORK/results.tsv # db scale mode query rps min max p50 p99 sql_seq sql_load rss bytes errors
 : >"$RESULTS"
 
@@ -223,7 +233,10 @@ measure() {
     local db=$1 scale=$2 mode=$3 query=$4 body=$5 token=$6 pid=$7 url=$8
     local rps=() p50=() p99=() load=() rss=0 errors=0 line s0 s1 r sql_seq=-
     if [ "$mode" != ceiling ]; then
-        sql_seq=$(sequential_statements "$BASE" "$query" "$token")
+        # Counted before any load on this server when `quiet_statements` ran: right after a
+        # wrk run, the previous request's last in-flight requests still send statements.
+        sql_seq=${QUIET_SQL[$query]:-}
+        [ -n "$sql_seq" ] || sql_seq=$(sequential_statements "$BASE" "$query" "$token")
     fi
     run_wrk "$url" "$body" "$token" "$WARMUP" >/dev/null
     for r in $(seq "$REPEATS"); do
@@ -304,6 +317,7 @@ for db in $DBS; do
         for query in "${READS[@]}"; do
             capture "$BASE/graphql" "$REQUESTS/$query.json" "" "$CAPTURES/$query"
         done
+        quiet_statements
         say "$db scale $scale cold on $BASE"
         for query in "${READS[@]}"; do
             measure "$db" "$scale" cold "$query" "$REQUESTS/$query.json" "" "$SERVER_PID" "$BASE/graphql"
@@ -316,6 +330,9 @@ for db in $DBS; do
             say "$db scale $scale sql on $BASE"
             for query in "${READS[@]}"; do
                 capture "$BASE/graphql" "$REQUESTS/$query.json" "" "$WORK/sql-check"
+            done
+            quiet_statements
+            for query in "${READS[@]}"; do
                 measure "$db" "$scale" sql "$query" "$REQUESTS/$query.json" "" "$SERVER_PID" "$BASE/graphql"
             done
             stop_process "$SERVER_PID"
@@ -329,6 +346,9 @@ for db in $DBS; do
                 capture "$BASE/graphql" "$REQUESTS/$query.json" "" "$WORK/warm-check"
                 cmp -s "$WORK/warm-check.body" "$CAPTURES/$query.body" ||
                     say "warning: warm $query answers other bytes than cold"
+            done
+            quiet_statements
+            for query in "${READS[@]}"; do
                 measure "$db" "$scale" warm "$query" "$REQUESTS/$query.json" "" "$SERVER_PID" "$BASE/graphql"
             done
             stop_process "$SERVER_PID"
