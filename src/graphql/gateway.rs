@@ -49,6 +49,9 @@ pub enum Answer {
     Rendered(Vec<u8>),
 }
 
+/// What the policy made of a request: the operation it may run, or its refusal.
+type Prepared = Result<Option<Selected>, (Option<Selected>, ServerError)>;
+
 /// The operation a request selects, as the metrics name it.
 struct Selected {
     name: Option<String>,
@@ -98,7 +101,20 @@ impl Gateway {
     pub async fn execute_and_tell(&self, request: impl Into<Request>) -> (Response, bool) {
         let started = Instant::now();
         let mut request = request.into();
-        let (selected, mut response) = match self.prepare(&mut request) {
+        let prepared = self.prepare(&mut request);
+        self.execute_prepared(prepared, request, started).await
+    }
+
+    /// Runs a request the policy has looked at through async-graphql (or answers the policy's
+    /// refusal), gives the errors their codes and records the operation; also says whether it
+    /// was a query.
+    async fn execute_prepared(
+        &self,
+        prepared: Prepared,
+        request: Request,
+        started: Instant,
+    ) -> (Response, bool) {
+        let (selected, mut response) = match prepared {
             Ok(selected) => {
                 let span = operation_span(selected.as_ref());
                 (
@@ -121,15 +137,14 @@ impl Gateway {
     pub async fn execute_http(&self, request: impl Into<Request>) -> (Answer, bool) {
         let started = Instant::now();
         let mut request = request.into();
-        if let Some(body) = self.answer_planned(&request, started).await {
+        let planned_first = self.plans_before_parsing(&request);
+        if planned_first && let Some(body) = self.answer_planned(&request, started).await {
             return (Answer::Rendered(body), true);
         }
         let selected = match self.prepare(&mut request) {
             Ok(selected) => selected,
-            Err((selected, error)) => {
-                let mut response = Response::from_errors(vec![error]);
-                super::codes::classify(&mut response);
-                self.record(selected.as_ref(), started, &response);
+            refused @ Err(_) => {
+                let (response, _) = self.execute_prepared(refused, request, started).await;
                 return (Answer::Executed(response), false);
             }
         };
@@ -142,7 +157,8 @@ impl Gateway {
             let name = request.operation_name.clone();
             let name = name.as_deref();
             match read.known(&request.query, name) {
-                Some(Known::Plan(planned)) => {
+                // A request `answer_planned` already tried is not run by its plan again.
+                Some(Known::Plan(planned)) if !planned_first => {
                     if let Some(graph) = read.current().await
                         && let Some(body) = plan::run(
                             &planned.plan,
@@ -155,7 +171,7 @@ impl Gateway {
                         return (Answer::Rendered(body), true);
                     }
                 }
-                Some(Known::Unsupported) => {}
+                Some(_) => {}
                 None => {
                     let planned = request.parsed_query().ok().and_then(|document| {
                         let (operation_name, operation) = select(document, name)?;
@@ -169,10 +185,7 @@ impl Gateway {
                 }
             }
         }
-        let span = operation_span(selected.as_ref());
-        let mut response = self.schema.execute(request).instrument(span).await;
-        super::codes::classify(&mut response);
-        self.record(selected.as_ref(), started, &response);
+        let (response, _) = self.execute_prepared(Ok(selected), request, started).await;
         if let (Some(read), Some((query, name, planned))) = (read, learn) {
             match planned {
                 None => read.remember(&query, name.as_deref(), Known::Unsupported),
@@ -185,20 +198,22 @@ impl Gateway {
         (Answer::Executed(response), is_query)
     }
 
+    /// Whether a request may be answered by its plan before it is parsed: it carries its text
+    /// and names no persisted query, and any text may run (not allow-list mode).
+    fn plans_before_parsing(&self, request: &Request) -> bool {
+        self.policy.read.is_some()
+            && !request.query.is_empty()
+            && request.extensions.is_empty()
+            && self.policy.persisted.runs_any_text()
+    }
+
     /// Answers a request whose document already has a plan without parsing it again: the
     /// checks that depend on the variables (NUL, cost) run on the stored document, the others
     /// passed when the plan was made. `None` sends the request down the ordinary path, which
-    /// also produces every error. Requests naming a persisted query, and allow-list mode, take
-    /// the ordinary path too.
+    /// also produces every error. Only for requests [`Gateway::plans_before_parsing`] admits.
     async fn answer_planned(&self, request: &Request, started: Instant) -> Option<Vec<u8>> {
         let policy = &self.policy;
         let read = policy.read.as_ref()?;
-        if request.query.is_empty()
-            || !request.extensions.is_empty()
-            || !policy.persisted.runs_any_text()
-        {
-            return None;
-        }
         let name = request.operation_name.as_deref();
         let Known::Plan(planned) = read.known(&request.query, name)? else {
             return None;
@@ -278,10 +293,7 @@ impl Gateway {
     /// Applies the policy. A document that does not parse passes untouched: execution reports
     /// the syntax error in its usual shape.
     #[allow(clippy::result_large_err)]
-    fn prepare(
-        &self,
-        request: &mut Request,
-    ) -> Result<Option<Selected>, (Option<Selected>, ServerError)> {
+    fn prepare(&self, request: &mut Request) -> Prepared {
         let policy = &self.policy;
         let found = policy
             .persisted
