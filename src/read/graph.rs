@@ -113,59 +113,22 @@ impl Graph {
     }
 
     async fn read(db: &impl ConnectionTrait, head: i32) -> Result<Self, DbErr> {
-        let directions = Table::new(
-            directions::Entity::find()
-                .order_by_asc(directions::Column::Id)
-                .all(db)
-                .await?,
-            |r| r.id,
-        );
-        let initiatives = Table::new(
-            initiatives::Entity::find()
-                .order_by_asc(initiatives::Column::Id)
-                .all(db)
-                .await?,
-            |r| r.id,
-        );
-        let sectors = Table::new(
-            sectors::Entity::find()
-                .order_by_asc(sectors::Column::Id)
-                .all(db)
-                .await?,
-            |r| r.id,
-        );
-        let prefectures = Table::new(
-            prefectures::Entity::find()
-                .order_by_asc(prefectures::Column::Id)
-                .all(db)
-                .await?,
-            |r| r.id,
-        );
-        let indian_states = Table::new(
-            indian_states::Entity::find()
-                .order_by_asc(indian_states::Column::Id)
-                .all(db)
-                .await?,
-            |r| r.id,
-        );
-        let init_sectors: Vec<(i32, i32)> = initiative_sectors::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|l| (l.initiative_id, l.sector_id))
-            .collect();
-        let init_prefectures: Vec<(i32, i32)> = initiative_prefectures::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|l| (l.initiative_id, l.prefecture_id))
-            .collect();
-        let init_states: Vec<(i32, i32)> = initiative_indian_states::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|l| (l.initiative_id, l.indian_state_id))
-            .collect();
+        let directions = table::<directions::Entity>(db, directions::Column::Id, |r| r.id).await?;
+        let initiatives =
+            table::<initiatives::Entity>(db, initiatives::Column::Id, |r| r.id).await?;
+        let sectors = table::<sectors::Entity>(db, sectors::Column::Id, |r| r.id).await?;
+        let prefectures =
+            table::<prefectures::Entity>(db, prefectures::Column::Id, |r| r.id).await?;
+        let indian_states =
+            table::<indian_states::Entity>(db, indian_states::Column::Id, |r| r.id).await?;
+        let init_sectors =
+            links::<initiative_sectors::Entity>(db, |l| (l.initiative_id, l.sector_id)).await?;
+        let init_prefectures =
+            links::<initiative_prefectures::Entity>(db, |l| (l.initiative_id, l.prefecture_id))
+                .await?;
+        let init_states =
+            links::<initiative_indian_states::Entity>(db, |l| (l.initiative_id, l.indian_state_id))
+                .await?;
         let flip = |pairs: &[(i32, i32)]| pairs.iter().map(|&(a, b)| (b, a)).collect::<Vec<_>>();
         Ok(Self {
             head,
@@ -206,4 +169,21 @@ impl Graph {
             indian_states,
         })
     }
+}
+
+/// All rows of `E` by ascending `id`.
+async fn table<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: E::Column,
+    key: fn(&E::Model) -> i32,
+) -> Result<Table<E::Model>, DbErr> {
+    Ok(Table::new(E::find().order_by_asc(id).all(db).await?, key))
+}
+
+/// The `(parent, child)` pairs of the junction table `E`.
+async fn links<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    pair: fn(E::Model) -> (i32, i32),
+) -> Result<Vec<(i32, i32)>, DbErr> {
+    Ok(E::find().all(db).await?.into_iter().map(pair).collect())
 }

@@ -16,7 +16,8 @@
 
 use super::graph::{Graph, Table};
 use crate::config::Limits;
-use crate::graphql::relay::{NodeKind, decode_cursor, global_id};
+use crate::graphql::relay::{NodeKind, decode_cursor, global_id, page_size};
+use crate::graphql::types::common::Timestamp;
 use crate::graphql::types::{
     Confidence, DirectionMapping, IndianStateKind, InitiativeStatus, PrefectureKind,
 };
@@ -669,13 +670,12 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// A page size as the general executor would accept it.
-    fn size(&self, n: Option<i32>) -> Run<usize> {
-        match n {
-            None => Ok(self.limits.default_page_size as usize),
-            Some(n) if n < 0 || n.unsigned_abs() > self.limits.max_page_size => Err(GiveUp),
-            Some(n) => Ok(n as usize),
-        }
+    /// A page size as the general executor accepts it (`relay::page_size`); its refusals are
+    /// the general executor's to word.
+    fn size(&self, field: &str, n: Option<i32>) -> Run<usize> {
+        page_size(self.limits, field, n)
+            .map(|n| n as usize)
+            .map_err(|_| GiveUp)
     }
 
     /// The id a cursor points at, for a list of `node`s in the default order.
@@ -755,13 +755,13 @@ impl<'a> Runner<'a> {
             lo
         };
         let (start, end, has_next, has_previous) = if backwards {
-            let n = self.size(last)?;
+            let n = self.size("last", last)?;
             let before = Self::cursor_id(node, "before", before)?;
             let end = before.map_or(total, |b| split(&|id| id < b));
             let start = end.saturating_sub(n);
             (start, end, before.is_some(), start > 0)
         } else {
-            let n = self.size(first)?;
+            let n = self.size("first", first)?;
             let after = Self::cursor_id(node, "after", after)?;
             let start = after.map_or(0, |a| split(&|id| id <= a));
             let end = (start + n).min(total);
@@ -984,9 +984,6 @@ impl<'a> Runner<'a> {
         leaf: Leaf,
     ) -> Run {
         let r = table.get(row);
-        let timestamp = |t: &chrono::DateTime<chrono::Utc>| {
-            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        };
         match leaf {
             Leaf::Id => self.write_str(&global_id(NodeKind::Initiative, r.id)),
             Leaf::Slug => self.write_str(&r.slug),
@@ -1011,8 +1008,8 @@ impl<'a> Runner<'a> {
                 None => self.out.extend_from_slice(b"null"),
             },
             Leaf::Notes => self.write_opt_str(r.notes.as_deref()),
-            Leaf::CreatedAt => self.write_str(&timestamp(&r.created_at)),
-            Leaf::UpdatedAt => self.write_str(&timestamp(&r.updated_at)),
+            Leaf::CreatedAt => self.write_str(&Timestamp(r.created_at).text()),
+            Leaf::UpdatedAt => self.write_str(&Timestamp(r.updated_at).text()),
             _ => return Err(GiveUp),
         }
         Ok(())

@@ -103,7 +103,14 @@ impl ScalarType for Timestamp {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        Value::String(self.text())
+    }
+}
+
+impl Timestamp {
+    /// The timestamp as the API writes it.
+    pub fn text(&self) -> String {
+        self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 }
 
